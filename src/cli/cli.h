@@ -1,0 +1,70 @@
+/* cli.h - the scripted face: shared option state and command entry points.
+ *
+ * Only the CLI maps engine results to exit codes (STYLE.md habit 3); the
+ * numbers are a contract documented in doc/mailsetup.1.
+ */
+#ifndef MS_CLI_H
+#define MS_CLI_H
+
+#include "probe/probe.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_CHECK_FAILED = 1, /* reachable, but something is wrong */
+	EXIT_USAGE = 2,
+	EXIT_NETWORK = 3,      /* DNS, refused, timeout */
+	EXIT_TLS = 4,          /* TLS or certificate */
+	EXIT_AUTH = 5,         /* credentials refused */
+	EXIT_LOCAL = 6,        /* our side: a file could not be read or written */
+};
+
+struct cli_opts {
+	const char *protocol;
+	const char *security;
+	const char *user;
+	const char *password_file;
+	int password_fd;      /* -1: none */
+	bool no_login;
+	const char *cafile;
+	int timeout_s;
+	bool json;
+	bool quiet;
+	bool verbose;
+	bool allow_plaintext;
+	const char *from;
+	const char *ehlo;
+	const char *format;
+	const char *output;
+	bool force;
+};
+
+/* cli_parse: common GNU-style options for subcommand cmd; returns the
+ * index of the first operand, or -1 after printing a usage error. */
+int cli_parse(const char *cmd, int argc, char **argv, struct cli_opts *o);
+void cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* cli_read_password: from --password-fd, --password-file,
+ * MAILSETUP_PASSWORD or a prompt with echo off on the terminal, in that
+ * order.  Returns a malloc'ed secret (secret_free it) or NULL with a
+ * message printed. */
+char *cli_read_password(const struct cli_opts *o, const char *user, const char *where);
+
+/* Output helpers. */
+bool cli_utf8(void);
+const char *cli_mark(bool ok);
+enum exit_code cli_exit_for(const struct probe_result *r);
+void out_probe_text(FILE *f, const struct probe_result *r, const struct findings *fnd, bool quiet);
+void out_probe_json(FILE *f, const struct probe_result *r, const struct findings *fnd);
+/* observer that prints the transcript (--verbose) to stderr */
+extern const struct ms_observer cli_verbose_observer;
+
+int cmd_probe(int argc, char **argv);
+int cmd_diagnose(int argc, char **argv);
+int cmd_discover(int argc, char **argv);
+int cmd_generate(int argc, char **argv);
+int cmd_wizard(int argc, char **argv);
+
+#endif

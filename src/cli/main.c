@@ -1,0 +1,109 @@
+/* main.c - mailsetup's entry: locale, subcommand dispatch, --help. */
+#include "config.h"
+
+#include "base/i18n.h"
+#include "cli/cli.h"
+
+#include <locale.h>
+#include <openssl/ssl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *synopsis; /* translated on output */
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{"wizard", cmd_wizard, N_("[wizard] [ADDRESS]"),
+	 N_("set up an account step by step in the terminal (the default)")},
+	{"probe", cmd_probe, N_("probe [OPTIONS] HOST[:PORT]"),
+	 N_("live-test one server: TLS, capabilities, login")},
+	{"diagnose", cmd_diagnose, N_("diagnose [OPTIONS] HOST"),
+	 N_("scan HOST's mail ports in both TLS modes and name the fix")},
+	{"discover", cmd_discover, N_("discover [OPTIONS] ADDRESS"),
+	 N_("find and verify the servers for ADDRESS")},
+	{"generate", cmd_generate, N_("generate [OPTIONS]"),
+	 N_("write settings for mutt, neomutt, Thunderbird or as text")},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, _("Usage: mailsetup [COMMAND] [OPTIONS] [ARGUMENTS]\n"));
+	fprintf(f, _("Set up a mail account: find the servers, test them live over TLS, explain\n"
+		     "what is wrong, and write working settings.\n\n"));
+	fprintf(f, _("Commands:\n"));
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(f, "  mailsetup %-32s %s\n", _(commands[i].synopsis), _(commands[i].summary));
+	fprintf(f, _("\nCommon options:\n"
+		     "  -p, --protocol imap|pop3|smtp   protocol to test (default imap)\n"
+		     "  -s, --security tls|starttls|plain\n"
+		     "                                  tls is implicit TLS (993, 995, 465)\n"
+		     "  -u, --user NAME                 log in as NAME (password is never an argument)\n"
+		     "      --password-file FILE        read the password from FILE's first line\n"
+		     "      --password-fd N             read the password from file descriptor N\n"
+		     "      --no-login                  test without logging in\n"
+		     "      --from ADDRESS              SMTP: check MAIL FROM/RCPT TO, send nothing\n"
+		     "      --cafile FILE               trust the CA certificates in FILE\n"
+		     "  -t, --timeout SECONDS           per-step timeout (default 15)\n"
+		     "      --allow-plaintext           permit unencrypted connections\n"
+		     "      --json                      print one JSON object\n"
+		     "  -q, --quiet                     print only the result\n"
+		     "  -v, --verbose                   show the protocol transcript (secrets hidden)\n"
+		     "  -h, --help                      show this help and exit\n"
+		     "  -V, --version                   show the version and exit\n\n"));
+	fprintf(f, _("The password may also come from the MAILSETUP_PASSWORD environment variable,\n"
+		     "or is asked for on the terminal.\n\n"));
+	fprintf(f, _("Exit status: 0 success, 1 check failed, 2 usage error, 3 network failure,\n"
+		     "4 TLS or certificate failure, 5 authentication failed, 6 local error.\n"));
+	fprintf(f, _("See mailsetup(1) for details.\n"));
+}
+
+static void version(void)
+{
+	printf("mailsetup %s\n", PACKAGE_VERSION);
+	printf(_("Built with %s.\n"), OpenSSL_version(OPENSSL_VERSION));
+	printf(_("This is free software: you are free to change and redistribute it.\n"));
+}
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+#ifdef ENABLE_NLS
+	bindtextdomain(PACKAGE, LOCALEDIR);
+	textdomain(PACKAGE);
+#endif
+	/* A server closing mid-write must give an error, not kill us. */
+	signal(SIGPIPE, SIG_IGN);
+
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (argc >= 2 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)) {
+		version();
+		return EXIT_OK;
+	}
+	if (argc >= 2) {
+		for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+			if (strcmp(argv[1], commands[i].name) == 0)
+				return commands[i].run(argc - 1, argv + 1);
+		if (argv[1][0] == '-') {
+			fprintf(stderr, _("mailsetup: unknown option '%s'\n"), argv[1]);
+			fprintf(stderr, _("Try 'mailsetup --help' for more information.\n"));
+			return EXIT_USAGE;
+		}
+		if (!strchr(argv[1], '@')) {
+			fprintf(stderr, _("mailsetup: unknown command '%s'\n"), argv[1]);
+			fprintf(stderr, _("Try 'mailsetup --help' for more information.\n"));
+			return EXIT_USAGE;
+		}
+	}
+	/* No command, or an address: the wizard. */
+	return cmd_wizard(argc, argv);
+}

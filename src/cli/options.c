@@ -1,0 +1,276 @@
+/* options.c - the common command-line options and the password sources. */
+#include "config.h"
+
+#include "base/alloc.h"
+#include "base/i18n.h"
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <langinfo.h>
+#include <limits.h>
+#include <openssl/crypto.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+enum {
+	OPT_PASSWORD_FILE = 256,
+	OPT_PASSWORD_FD,
+	OPT_NO_LOGIN,
+	OPT_CAFILE,
+	OPT_JSON,
+	OPT_ALLOW_PLAINTEXT,
+	OPT_FROM,
+	OPT_EHLO,
+	OPT_FORMAT,
+	OPT_OUTPUT,
+	OPT_FORCE,
+};
+
+static const struct option long_opts[] = {
+	{"protocol", required_argument, NULL, 'p'},
+	{"security", required_argument, NULL, 's'},
+	{"user", required_argument, NULL, 'u'},
+	{"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
+	{"password-fd", required_argument, NULL, OPT_PASSWORD_FD},
+	{"no-login", no_argument, NULL, OPT_NO_LOGIN},
+	{"cafile", required_argument, NULL, OPT_CAFILE},
+	{"timeout", required_argument, NULL, 't'},
+	{"json", no_argument, NULL, OPT_JSON},
+	{"quiet", no_argument, NULL, 'q'},
+	{"verbose", no_argument, NULL, 'v'},
+	{"allow-plaintext", no_argument, NULL, OPT_ALLOW_PLAINTEXT},
+	{"from", required_argument, NULL, OPT_FROM},
+	{"ehlo", required_argument, NULL, OPT_EHLO},
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"output", required_argument, NULL, OPT_OUTPUT},
+	{"force", no_argument, NULL, OPT_FORCE},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+void cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "mailsetup %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	fprintf(stderr, _("Try 'mailsetup --help' for more information.\n"));
+}
+
+static bool parse_int(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi)
+		return false;
+	*out = v;
+	return true;
+}
+
+int cli_parse(const char *cmd, int argc, char **argv, struct cli_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->password_fd = -1;
+	o->timeout_s = PROBE_DEFAULT_TIMEOUT_MS / 1000;
+	optind = 1;
+	opterr = 0;
+	int c;
+	long v;
+	while ((c = getopt_long(argc, argv, ":p:s:u:t:qvh", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			o->protocol = optarg;
+			break;
+		case 's':
+			o->security = optarg;
+			break;
+		case 'u':
+			o->user = optarg;
+			break;
+		case OPT_PASSWORD_FILE:
+			o->password_file = optarg;
+			break;
+		case OPT_PASSWORD_FD:
+			if (!parse_int(optarg, 0, INT_MAX, &v)) {
+				cli_usage_error(cmd, _("--password-fd needs a file descriptor number"));
+				return -1;
+			}
+			o->password_fd = (int)v;
+			break;
+		case OPT_NO_LOGIN:
+			o->no_login = true;
+			break;
+		case OPT_CAFILE:
+			o->cafile = optarg;
+			break;
+		case 't':
+			if (!parse_int(optarg, 1, 3600, &v)) {
+				cli_usage_error(cmd, _("--timeout needs a number of seconds (1 to 3600)"));
+				return -1;
+			}
+			o->timeout_s = (int)v;
+			break;
+		case OPT_JSON:
+			o->json = true;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case OPT_ALLOW_PLAINTEXT:
+			o->allow_plaintext = true;
+			break;
+		case OPT_FROM:
+			o->from = optarg;
+			break;
+		case OPT_EHLO:
+			o->ehlo = optarg;
+			break;
+		case OPT_FORMAT:
+			o->format = optarg;
+			break;
+		case OPT_OUTPUT:
+			o->output = optarg;
+			break;
+		case OPT_FORCE:
+			o->force = true;
+			break;
+		case 'h':
+			printf(_("Usage: mailsetup %s [OPTIONS] ...  (see 'mailsetup --help')\n"), cmd);
+			exit(EXIT_OK);
+		case ':':
+			cli_usage_error(cmd, _("option '%s' needs an argument"), argv[optind - 1]);
+			return -1;
+		default:
+			cli_usage_error(cmd, _("unknown option '%s'"), argv[optind - 1]);
+			return -1;
+		}
+	}
+	return optind;
+}
+
+/* read_secret_line: the first line of fd, without its line end. */
+static char *read_secret_line(int fd, const char *what)
+{
+	char buf[1024];
+	size_t n = 0;
+	for (;;) {
+		ssize_t r = read(fd, buf + n, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0 || buf[n] == '\n')
+			break;
+		if (++n == sizeof buf - 1) {
+			OPENSSL_cleanse(buf, sizeof buf);
+			fprintf(stderr, _("mailsetup: the password from %s is too long\n"), what);
+			return NULL;
+		}
+	}
+	if (n && buf[n - 1] == '\r')
+		n--;
+	buf[n] = '\0';
+	char *s = xstrdup(buf);
+	OPENSSL_cleanse(buf, sizeof buf);
+	return s;
+}
+
+static char *prompt_password(const char *user, const char *where)
+{
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	struct termios old, quiet;
+	if (tcgetattr(fd, &old) != 0) {
+		close(fd);
+		return NULL;
+	}
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	quiet.c_lflag |= ICANON;
+	dprintf(fd, _("Password for %s at %s: "), user, where);
+	tcsetattr(fd, TCSAFLUSH, &quiet);
+	char *s = read_secret_line(fd, _("the terminal"));
+	tcsetattr(fd, TCSAFLUSH, &old);
+	dprintf(fd, "\n");
+	close(fd);
+	return s;
+}
+
+char *cli_read_password(const struct cli_opts *o, const char *user, const char *where)
+{
+	if (o->password_fd >= 0) {
+		char *s = read_secret_line(o->password_fd, "--password-fd");
+		return s;
+	}
+	if (o->password_file) {
+		int fd = open(o->password_file, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			fprintf(stderr, _("mailsetup: cannot read the password file %s: %s\n"),
+				o->password_file, strerror(errno));
+			return NULL;
+		}
+		char *s = read_secret_line(fd, o->password_file);
+		close(fd);
+		return s;
+	}
+	const char *env = getenv("MAILSETUP_PASSWORD");
+	if (env)
+		return xstrdup(env);
+	char *s = isatty(STDIN_FILENO) ? prompt_password(user, where) : NULL;
+	if (!s)
+		fprintf(stderr,
+			_("mailsetup: no password for %s: use --password-file, --password-fd, "
+			  "MAILSETUP_PASSWORD, or --no-login\n"),
+			user);
+	return s;
+}
+
+bool cli_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+	return cs && strcmp(cs, "UTF-8") == 0;
+}
+
+const char *cli_mark(bool ok)
+{
+	if (cli_utf8())
+		return ok ? "\xe2\x9c\x93" : "\xe2\x9c\x97"; /* check mark, ballot x */
+	return ok ? "ok" : "FAIL";
+}
+
+enum exit_code cli_exit_for(const struct probe_result *r)
+{
+	if (r->ok)
+		return EXIT_OK;
+	switch (r->cause) {
+	case DIAG_DNS_FAILURE:
+	case DIAG_CONNECTION_REFUSED:
+	case DIAG_CONNECTION_TIMEOUT:
+	case DIAG_CONNECTION_CLOSED:
+		return EXIT_NETWORK;
+	case DIAG_CERT_HOSTNAME_MISMATCH:
+	case DIAG_CERT_EXPIRED:
+	case DIAG_CERT_NOT_YET_VALID:
+	case DIAG_CERT_SELF_SIGNED:
+	case DIAG_CERT_UNTRUSTED:
+	case DIAG_CERT_INCOMPLETE_CHAIN:
+	case DIAG_TLS_HANDSHAKE_FAILED:
+		return EXIT_TLS;
+	case DIAG_AUTH_FAILED:
+		return EXIT_AUTH;
+	case DIAG_PLAINTEXT_REFUSED:
+		return r->err.cat == ERR_USAGE ? EXIT_USAGE : EXIT_CHECK_FAILED;
+	default:
+		return r->err.cat == ERR_LOCAL ? EXIT_LOCAL : EXIT_CHECK_FAILED;
+	}
+}

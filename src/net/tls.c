@@ -1,0 +1,229 @@
+#include "config.h"
+
+#include "net/tls.h"
+
+#include "base/alloc.h"
+#include "base/i18n.h"
+
+#include <arpa/inet.h>
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* The first verification failure of a handshake.  OpenSSL reports only the
+ * last error once a callback lets verification go on, and the first one is
+ * what explains the problem (e.g. the missing issuer of the leaf). */
+struct first_error {
+	long code;
+	int depth;
+};
+
+static int ex_index = -1;
+
+static void first_error_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl,
+			     void *argp)
+{
+	free(ptr);
+}
+
+static int verify_cb(int ok, X509_STORE_CTX *store)
+{
+	SSL *ssl = X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx());
+	struct first_error *fe = ssl ? SSL_get_ex_data(ssl, ex_index) : NULL;
+	if (!ok && fe && fe->code == X509_V_OK) {
+		fe->code = X509_STORE_CTX_get_error(store);
+		fe->depth = X509_STORE_CTX_get_error_depth(store);
+	}
+	/* Let the handshake finish so the certificate can be examined and
+	 * explained; the caller refuses to use an unverified session. */
+	return 1;
+}
+
+SSL_CTX *tls_ctx_new(const char *cafile, struct ms_err *err)
+{
+	if (ex_index < 0)
+		ex_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, first_error_free);
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+	if (!ctx) {
+		err_set(err, ERR_LOCAL, _("cannot create a TLS context"));
+		return NULL;
+	}
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, verify_cb);
+	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	int ok = cafile ? SSL_CTX_load_verify_locations(ctx, cafile, NULL)
+			: SSL_CTX_set_default_verify_paths(ctx);
+	if (ok != 1) {
+		char e[160];
+		tls_error_string(e, sizeof e);
+		err_set(err, ERR_LOCAL, _("cannot load CA certificates from %s: %s"),
+			cafile ? cafile : _("the system store"), e);
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+void tls_ctx_free(SSL_CTX *ctx)
+{
+	SSL_CTX_free(ctx);
+}
+
+static bool is_ip_literal(const char *host)
+{
+	unsigned char tmp[16];
+	return inet_pton(AF_INET, host, tmp) == 1 || inet_pton(AF_INET6, host, tmp) == 1;
+}
+
+SSL *tls_session_new(SSL_CTX *ctx, const char *host, struct ms_err *err)
+{
+	SSL *ssl = SSL_new(ctx);
+	if (!ssl) {
+		err_set(err, ERR_LOCAL, _("cannot create a TLS session"));
+		return NULL;
+	}
+	struct first_error *fe = xcalloc(1, sizeof *fe);
+	fe->code = X509_V_OK;
+	SSL_set_ex_data(ssl, ex_index, fe);
+	if (is_ip_literal(host)) {
+		/* No SNI for IP literals (RFC 6066 section 3). */
+		X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host);
+	} else {
+		SSL_set_tlsext_host_name(ssl, host);
+		SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+		SSL_set1_host(ssl, host);
+	}
+	return ssl;
+}
+
+long tls_first_verify_error(SSL *ssl, int *depth)
+{
+	struct first_error *fe = SSL_get_ex_data(ssl, ex_index);
+	if (!fe) {
+		*depth = 0;
+		return X509_V_OK;
+	}
+	*depth = fe->depth;
+	return fe->code;
+}
+
+void tls_error_string(char *buf, size_t len)
+{
+	unsigned long e, last = 0;
+	while ((e = ERR_get_error()) != 0)
+		if (!last || ERR_GET_REASON(e) != SSL_R_CERTIFICATE_VERIFY_FAILED)
+			last = e;
+	if (!last) {
+		snprintf(buf, len, "%s", _("unknown TLS error"));
+		return;
+	}
+	const char *r = ERR_reason_error_string(last);
+	snprintf(buf, len, "%s", r ? r : _("unknown TLS error"));
+}
+
+static char *name_text(const X509_NAME *name)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	/* RFC 2253 with UTF-8 kept as is; escape_display() makes it safe. */
+	X509_NAME_print_ex(b, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+	char *data;
+	long n = BIO_get_mem_data(b, &data);
+	char *s = xstrndup(data, n > 0 ? (size_t)n : 0);
+	BIO_free(b);
+	return s;
+}
+
+static void time_text(const ASN1_TIME *t, char *out, size_t len)
+{
+	struct tm tm;
+	if (!t || ASN1_TIME_to_tm(t, &tm) != 1) {
+		snprintf(out, len, "?");
+		return;
+	}
+	strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void collect_san(X509 *cert, struct tls_facts *f)
+{
+	GENERAL_NAMES *names = X509_get_ext_d2i(cert, NID_subject_alt_name, NULL, NULL);
+	if (!names)
+		return;
+	int n = sk_GENERAL_NAME_num(names);
+	f->san = xcalloc((size_t)n + 1, sizeof *f->san);
+	for (int i = 0; i < n; i++) {
+		const GENERAL_NAME *g = sk_GENERAL_NAME_value(names, i);
+		if (g->type == GEN_DNS) {
+			const unsigned char *d = ASN1_STRING_get0_data(g->d.dNSName);
+			int l = ASN1_STRING_length(g->d.dNSName);
+			char *v = xstrndup((const char *)d, (size_t)l);
+			f->san[f->nsan++] = xasprintf("DNS:%s", v);
+			free(v);
+		} else if (g->type == GEN_IPADD) {
+			const unsigned char *d = ASN1_STRING_get0_data(g->d.iPAddress);
+			int l = ASN1_STRING_length(g->d.iPAddress);
+			char text[INET6_ADDRSTRLEN] = "?";
+			if (l == 4)
+				inet_ntop(AF_INET, d, text, sizeof text);
+			else if (l == 16)
+				inet_ntop(AF_INET6, d, text, sizeof text);
+			f->san[f->nsan++] = xasprintf("IP:%s", text);
+		}
+	}
+	GENERAL_NAMES_free(names);
+}
+
+void tls_collect(SSL *ssl, struct tls_facts *f, bool handshake_done)
+{
+	tls_facts_free(f);
+	f->handshake_done = handshake_done;
+	snprintf(f->version, sizeof f->version, "%s", SSL_get_version(ssl));
+	const char *c = SSL_get_cipher_name(ssl);
+	snprintf(f->cipher, sizeof f->cipher, "%s", c ? c : "");
+	f->verify_code = tls_first_verify_error(ssl, &f->verify_depth);
+	if (f->verify_code == X509_V_OK)
+		f->verify_code = SSL_get_verify_result(ssl);
+	X509 *cert = SSL_get1_peer_certificate(ssl);
+	if (!cert && f->verify_code == X509_V_OK)
+		f->verify_code = X509_V_ERR_UNSPECIFIED;
+	f->verified = f->handshake_done && cert && f->verify_code == X509_V_OK;
+	snprintf(f->verify_error, sizeof f->verify_error, "%s",
+		 f->verify_code == X509_V_OK ? "" : X509_verify_cert_error_string(f->verify_code));
+	STACK_OF(X509) *chain = SSL_get_peer_cert_chain(ssl);
+	f->chain_len = chain ? sk_X509_num(chain) : 0;
+	if (!cert)
+		return;
+	f->subject = name_text(X509_get_subject_name(cert));
+	f->issuer = name_text(X509_get_issuer_name(cert));
+	f->self_issued = X509_NAME_cmp(X509_get_subject_name(cert), X509_get_issuer_name(cert)) == 0;
+	time_text(X509_get0_notBefore(cert), f->not_before, sizeof f->not_before);
+	time_text(X509_get0_notAfter(cert), f->not_after, sizeof f->not_after);
+	f->not_yet_valid = X509_cmp_current_time(X509_get0_notBefore(cert)) > 0;
+	f->expired = X509_cmp_current_time(X509_get0_notAfter(cert)) < 0;
+	collect_san(cert, f);
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	if (X509_digest(cert, EVP_sha256(), md, &mdlen) == 1) {
+		static const char hex[] = "0123456789ABCDEF";
+		char *p = f->sha256;
+		for (unsigned i = 0; i < mdlen && i < 32; i++) {
+			if (i)
+				*p++ = ':';
+			*p++ = hex[md[i] >> 4];
+			*p++ = hex[md[i] & 15];
+		}
+		*p = '\0';
+	}
+	X509_free(cert);
+}
+
+void tls_facts_free(struct tls_facts *f)
+{
+	free(f->subject);
+	free(f->issuer);
+	for (size_t i = 0; i < f->nsan; i++)
+		free(f->san[i]);
+	free(f->san);
+	memset(f, 0, sizeof *f);
+}

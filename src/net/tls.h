@@ -1,0 +1,65 @@
+/* tls.h - the OpenSSL wrapper: context, per-connection setup, facts.
+ *
+ * Verification policy (DESIGN.md security rule 1): the system trust store
+ * or a --cafile, TLS 1.2 as the minimum, SNI for names, and the peer
+ * certificate checked against the host name (SSL_set1_host) or the IP
+ * address.  The handshake is allowed to complete when verification fails
+ * so that the certificate can be shown and explained; tls_facts.verified
+ * tells whether it may be trusted, and callers must not send credentials
+ * over a connection that is not verified (probe/ enforces this).
+ */
+#ifndef MS_TLS_H
+#define MS_TLS_H
+
+#include "base/err.h"
+
+#include <openssl/ssl.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* A SHA-256 fingerprint as "AB:CD:..." (32 bytes -> 95 chars + NUL). */
+#define TLS_FPR_LEN 96
+
+struct tls_facts {
+	bool handshake_done;
+	char version[16];   /* "TLSv1.3" */
+	char cipher[64];    /* "TLS_AES_256_GCM_SHA384" */
+	bool verified;      /* chain and name both good */
+	long verify_code;   /* X509_V_OK or the first X509_V_ERR_* seen */
+	int verify_depth;   /* depth of that first error (0 = the server's cert) */
+	char verify_error[160]; /* OpenSSL's text for verify_code */
+	int chain_len;      /* certificates the server sent */
+	bool self_issued;   /* leaf subject == leaf issuer */
+	char *subject;      /* RFC 2253 text, raw (escape before display) */
+	char *issuer;
+	char **san;         /* "DNS:name" / "IP:addr" entries */
+	size_t nsan;
+	char not_before[32]; /* ISO 8601 UTC: 2026-11-23T08:00:00Z */
+	char not_after[32];
+	bool expired, not_yet_valid;
+	char sha256[TLS_FPR_LEN];
+	char alert[128];    /* handshake failure reason, when it failed */
+};
+
+/* tls_ctx_new: client context.  cafile NULL means the system store.
+ * Returns NULL and sets err (ERR_LOCAL) when the CA file cannot be read. */
+SSL_CTX *tls_ctx_new(const char *cafile, struct ms_err *err);
+void tls_ctx_free(SSL_CTX *ctx);
+
+/* tls_session_new: an SSL talking to host (a name or an IP literal): SNI
+ * for names, host or IP verification, first verify error recorded.  The
+ * caller attaches the transport (SSL_set_bio).  Returns NULL with err set
+ * on failure. */
+SSL *tls_session_new(SSL_CTX *ctx, const char *host, struct ms_err *err);
+
+/* tls_collect: fill facts from a finished (or failed) handshake.  Frees
+ * whatever facts held before; f->alert is left for the caller to set. */
+void tls_collect(SSL *ssl, struct tls_facts *f, bool handshake_done);
+void tls_facts_free(struct tls_facts *f);
+/* tls_first_verify_error: the first verification error recorded on ssl
+ * (X509_V_OK when none) and its depth. */
+long tls_first_verify_error(SSL *ssl, int *depth);
+/* tls_error_string: drain OpenSSL's error queue into buf (one line). */
+void tls_error_string(char *buf, size_t len);
+
+#endif

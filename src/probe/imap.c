@@ -1,0 +1,325 @@
+/* imap.c - the IMAP probe (RFC 9051, RFC 3501; STARTTLS RFC 2595/9051;
+ * SASL-IR RFC 4959; LOGINDISABLED; AUTHENTICATE PLAIN RFC 4616).
+ *
+ * States, in the order a probe passes them:
+ *
+ *   GREETING -> [CAPABILITY] -> STARTTLS -> (TLS) -> CAPABILITY_TLS
+ *            -> AUTH_CONTINUE? -> AUTH -> done (LOGOUT sent, not awaited)
+ *
+ * A capability list carried in the greeting or a tagged OK is used
+ * instead of asking again (one round trip saved), except across
+ * STARTTLS, where everything learned before TLS is discarded.
+ */
+#include "config.h"
+
+#include "base/alloc.h"
+#include "base/i18n.h"
+#include "probe/engine.h"
+
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* RFC 9051 sets no response line limit; 64 KiB is far above any real
+ * capability list and far below what would hurt. */
+#define IMAP_MAX_LINE (64 * 1024)
+/* Untagged lines accepted while waiting for one tagged reply. */
+#define IMAP_MAX_UNTAGGED 1000
+
+enum imap_state {
+	IMAP_GREETING,
+	IMAP_CAPABILITY,
+	IMAP_STARTTLS,
+	IMAP_CAPABILITY_TLS,
+	IMAP_AUTH_CONTINUE,
+	IMAP_AUTH,
+	IMAP_DONE,
+};
+
+static const char *const imap_state_names[] = {
+	[IMAP_GREETING] = "GREETING",
+	[IMAP_CAPABILITY] = "CAPABILITY",
+	[IMAP_STARTTLS] = "STARTTLS",
+	[IMAP_CAPABILITY_TLS] = "CAPABILITY_TLS",
+	[IMAP_AUTH_CONTINUE] = "AUTH_CONTINUE",
+	[IMAP_AUTH] = "AUTH",
+	[IMAP_DONE] = "DONE",
+};
+
+static void imap_command(struct probe *p, const char *cmd, const char *shown_cmd)
+{
+	snprintf(p->tagstr, sizeof p->tagstr, "A%d", ++p->tag);
+	char *line = xasprintf("%s %s", p->tagstr, cmd);
+	char *shown = shown_cmd ? xasprintf("%s %s", p->tagstr, shown_cmd) : NULL;
+	probe_send(p, line, shown);
+	OPENSSL_cleanse(line, strlen(line));
+	free(line);
+	free(shown);
+	probe_expect(p);
+}
+
+/* tagged: if line is the reply to our last command, return its status
+ * word ("OK", "NO", "BAD") position, else NULL. */
+static const char *tagged(struct probe *p, const char *line, size_t len)
+{
+	size_t tl = strlen(p->tagstr);
+	if (len > tl && strncmp(line, p->tagstr, tl) == 0 && line[tl] == ' ')
+		return line + tl + 1;
+	return NULL;
+}
+
+static bool status_is(const char *st, const char *word)
+{
+	size_t n = strlen(word);
+	return strncasecmp(st, word, n) == 0 && (st[n] == ' ' || st[n] == '\0');
+}
+
+static void imap_logout(struct probe *p)
+{
+	snprintf(p->tagstr, sizeof p->tagstr, "A%d", ++p->tag);
+	char line[32];
+	snprintf(line, sizeof line, "%s LOGOUT", p->tagstr);
+	p->state = IMAP_DONE;
+	probe_succeed(p, line);
+}
+
+static bool quotable(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7F)
+			return false;
+	return true;
+}
+
+static char *quoted(const char *s)
+{
+	struct buf b = {0};
+	buf_addc(&b, '"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			buf_addc(&b, '\\');
+		buf_addc(&b, *s);
+	}
+	buf_addc(&b, '"');
+	return buf_steal(&b);
+}
+
+/* After TLS (or in allowed plaintext): log in, or finish. */
+static void imap_login(struct probe *p)
+{
+	struct probe_result *r = p->res;
+	if (!r->caps.known) {
+		probe_step_open(p, "capability");
+		p->state = IMAP_CAPABILITY_TLS;
+		imap_command(p, "CAPABILITY", NULL);
+		return;
+	}
+	if (!p->req.login || !p->req.user || !p->req.password) {
+		imap_logout(p);
+		return;
+	}
+	probe_step_open(p, "login");
+	if (r->caps.login_disabled && !caps_has_auth(&r->caps, "PLAIN")) {
+		probe_fail(p, caps_only_oauth(&r->caps) ? DIAG_OAUTH_ONLY : DIAG_LOGIN_DISABLED,
+			   ERR_FEATURE, NULL, "%s",
+			   _("the server does not allow password login here (LOGINDISABLED)"));
+		return;
+	}
+	if (caps_has_auth(&r->caps, "PLAIN")) {
+		if (!probe_may_send_credentials(p))
+			return;
+		if (r->caps.sasl_ir) {
+			char *ir = probe_sasl_plain(p);
+			char *cmd = xasprintf("AUTHENTICATE PLAIN %s", ir);
+			p->state = IMAP_AUTH;
+			imap_command(p, cmd, "AUTHENTICATE PLAIN <redacted>");
+			secret_free(cmd);
+			secret_free(ir);
+		} else {
+			p->state = IMAP_AUTH_CONTINUE;
+			imap_command(p, "AUTHENTICATE PLAIN", NULL);
+		}
+		return;
+	}
+	if (r->caps.login_disabled || caps_only_oauth(&r->caps)) {
+		probe_fail(p, caps_only_oauth(&r->caps) ? DIAG_OAUTH_ONLY : DIAG_LOGIN_DISABLED,
+			   ERR_FEATURE, NULL, "%s",
+			   _("the server offers no password login mechanism"));
+		return;
+	}
+	if (!quotable(p->req.user) || !quotable(p->req.password)) {
+		probe_fail(p, DIAG_NO_AUTH_MECHANISM, ERR_FEATURE, NULL, "%s",
+			   _("the server lacks AUTH=PLAIN and this user name or password "
+			     "cannot be sent with LOGIN"));
+		return;
+	}
+	if (!probe_may_send_credentials(p))
+		return;
+	char *u = quoted(p->req.user), *pw = quoted(p->req.password);
+	char *cmd = xasprintf("LOGIN %s %s", u, pw);
+	char *shown = xasprintf("LOGIN %s <redacted>", u);
+	p->state = IMAP_AUTH;
+	imap_command(p, cmd, shown);
+	secret_free(cmd);
+	secret_free(pw);
+	free(u);
+	free(shown);
+}
+
+static void imap_starttls(struct probe *p)
+{
+	struct probe_result *r = p->res;
+	if (!r->caps.starttls) {
+		probe_step_open(p, "starttls");
+		probe_fail(p, DIAG_STARTTLS_NOT_OFFERED, ERR_FEATURE, NULL,
+			   _("port %u does not offer STARTTLS"), (unsigned)p->req.port);
+		return;
+	}
+	probe_step_open(p, "starttls");
+	p->state = IMAP_STARTTLS;
+	imap_command(p, "STARTTLS", NULL);
+}
+
+/* Greeting and capabilities known: go on by security mode. */
+static void imap_after_caps(struct probe *p)
+{
+	if (p->req.security == SEC_STARTTLS && !p->tls_active)
+		imap_starttls(p);
+	else
+		imap_login(p);
+}
+
+static void imap_start(struct probe *p)
+{
+	p->state = IMAP_GREETING;
+	probe_step_open(p, "greeting");
+	probe_expect(p);
+}
+
+static void imap_tls_ready(struct probe *p)
+{
+	/* caps were cleared by the engine; imap_login asks again */
+	imap_login(p);
+}
+
+static void on_greeting(struct probe *p, const char *line, size_t len)
+{
+	struct probe_result *r = p->res;
+	r->greeting = xstrndup(line, len);
+	enum greeting_kind k = greeting_classify(line, len);
+	if (k == GREET_IMAP_PREAUTH && p->req.security != SEC_TLS) {
+		probe_fail(p, DIAG_PREAUTH_BEFORE_TLS, ERR_PROTOCOL, r->greeting, "%s",
+			   _("the server greeted with PREAUTH before TLS: STARTTLS is impossible, "
+			     "the session would stay unencrypted"));
+		return;
+	}
+	if (k == GREET_IMAP_BYE) {
+		probe_fail(p, DIAG_SERVICE_REFUSED, ERR_DENIED, r->greeting, "%s",
+			   _("the server refused the connection (BYE)"));
+		return;
+	}
+	if (k != GREET_IMAP && k != GREET_IMAP_PREAUTH) {
+		probe_greeting_mismatch(p, line, len);
+		return;
+	}
+	caps_imap_response_code(&r->caps, line, len);
+	probe_step_close(p, true, "%.*s", (int)(len > 200 ? 200 : len), line);
+	if (k == GREET_IMAP_PREAUTH) {
+		/* Implicit TLS and already authenticated: nothing to log in. */
+		imap_logout(p);
+		return;
+	}
+	if (!r->caps.known) {
+		probe_step_open(p, "capability");
+		p->state = IMAP_CAPABILITY;
+		imap_command(p, "CAPABILITY", NULL);
+		return;
+	}
+	imap_after_caps(p);
+}
+
+static void imap_line(struct probe *p, const char *line, size_t len)
+{
+	struct probe_result *r = p->res;
+	if (p->state == IMAP_GREETING) {
+		on_greeting(p, line, len);
+		return;
+	}
+	if (len >= 13 && strncasecmp(line, "* CAPABILITY ", 13) == 0) {
+		caps_imap_words(&r->caps, line + 13, len - 13);
+		return;
+	}
+	if (p->state == IMAP_AUTH_CONTINUE && len >= 1 && line[0] == '+') {
+		char *ir = probe_sasl_plain(p);
+		p->state = IMAP_AUTH;
+		probe_send(p, ir, "<redacted>");
+		secret_free(ir);
+		probe_expect(p);
+		return;
+	}
+	const char *st = tagged(p, line, len);
+	if (!st)
+		return; /* other untagged data: bounded by max_lines */
+	char *reply = xstrndup(line, len);
+	switch ((enum imap_state)p->state) {
+	case IMAP_CAPABILITY:
+	case IMAP_CAPABILITY_TLS:
+		if (!status_is(st, "OK") || !r->caps.known) {
+			probe_fail(p, DIAG_PROTOCOL_VIOLATION, ERR_PROTOCOL, reply, "%s",
+				   _("the server did not answer CAPABILITY"));
+			break;
+		}
+		probe_step_close(p, true, "%zu", r->caps.nitems);
+		if (p->state == IMAP_CAPABILITY)
+			imap_after_caps(p);
+		else
+			imap_login(p);
+		break;
+	case IMAP_STARTTLS:
+		if (!status_is(st, "OK")) {
+			probe_fail(p, DIAG_STARTTLS_REFUSED, ERR_DENIED, reply,
+				   _("the server refused STARTTLS on port %u"), (unsigned)p->req.port);
+			break;
+		}
+		probe_step_close(p, true, "%s", st);
+		probe_starttls(p);
+		break;
+	case IMAP_AUTH_CONTINUE:
+	case IMAP_AUTH:
+		if (status_is(st, "OK")) {
+			r->login = LOGIN_OK;
+			r->login_reply = reply;
+			reply = NULL;
+			probe_step_close(p, true, "%s", st);
+			imap_logout(p);
+		} else {
+			r->login = LOGIN_FAILED;
+			r->login_reply = xstrdup(reply);
+			probe_fail(p, DIAG_AUTH_FAILED, ERR_AUTH, reply, "%s",
+				   _("the server refused the user name or password"));
+		}
+		break;
+	case IMAP_GREETING:
+	case IMAP_DONE:
+		break;
+	}
+	free(reply);
+}
+
+const struct proto_ops imap_ops = {
+	.name = "IMAP",
+	.max_line = IMAP_MAX_LINE,
+	.max_lines = IMAP_MAX_UNTAGGED,
+	.start = imap_start,
+	.line = imap_line,
+	.tls_ready = imap_tls_ready,
+};
+
+/* For tracing: the name of a state (used by --verbose and tests). */
+const char *imap_state_name(int state);
+const char *imap_state_name(int state)
+{
+	return state >= 0 && state <= IMAP_DONE ? imap_state_names[state] : "?";
+}

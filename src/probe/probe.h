@@ -1,0 +1,109 @@
+/* probe.h - live test of one mail server, as a client would use it.
+ *
+ * A probe takes a request (host, port, protocol, security mode, optional
+ * credentials) and produces a probe_result: each step with its outcome and
+ * milliseconds, the TLS facts, capabilities before and after TLS, the
+ * login outcome and the cause when it stopped early.  Probes run on the
+ * event loop, so many can run at once (diagnose, discover).
+ *
+ * Security contract (DESIGN.md rules 1-5), enforced here, not by callers:
+ *  - implicit TLS and STARTTLS sessions must verify before anything but
+ *    the greeting and capabilities is exchanged;
+ *  - STARTTLS required means fail closed (missing, refused, PREAUTH,
+ *    unparsable answer, bytes injected before the handshake);
+ *  - capabilities learned before TLS are discarded and asked again;
+ *  - credentials are sent only over a verified TLS session, or over
+ *    plaintext when the request explicitly allows plaintext.
+ */
+#ifndef MS_PROBE_H
+#define MS_PROBE_H
+
+#include "base/err.h"
+#include "base/loop.h"
+#include "diag/diag.h"
+#include "net/conn.h"
+#include "net/tls.h"
+#include "observer.h"
+#include "probe/caps.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum ms_proto { PROTO_IMAP, PROTO_POP3, PROTO_SMTP };
+enum ms_security { SEC_TLS, SEC_STARTTLS, SEC_PLAIN };
+
+const char *proto_name(enum ms_proto p);      /* "imap" */
+const char *security_name(enum ms_security s); /* "tls" */
+bool proto_parse(const char *s, enum ms_proto *out);
+bool security_parse(const char *s, enum ms_security *out);
+/* default_port: 993/143, 995/110, 465/587 (plain uses the STARTTLS port). */
+uint16_t default_port(enum ms_proto p, enum ms_security s);
+
+/* The default per-step timeout: long enough for a slow server on a bad
+ * link, short enough that a person waiting is not left wondering. */
+#define PROBE_DEFAULT_TIMEOUT_MS 15000
+
+struct probe_request {
+	const char *host;  /* name for SNI and verification, or an IP */
+	uint16_t port;
+	enum ms_proto proto;
+	enum ms_security security;
+	const char *user;     /* NULL: no login */
+	const char *password; /* NULL: no login; never copied to output */
+	bool login;           /* try to log in (needs user and password) */
+	const char *mail_from; /* SMTP send-path check: MAIL FROM/RCPT TO/RSET */
+	const char *ehlo_name; /* NULL: "localhost" */
+	int timeout_ms;       /* per step; 0: PROBE_DEFAULT_TIMEOUT_MS */
+	bool allow_plaintext;
+	SSL_CTX *tls_ctx;     /* shared client context (tls_ctx_new) */
+	const struct conn_addr *addrs; /* resolved addresses, or NULL */
+	size_t naddrs;
+};
+
+struct probe_step {
+	const char *name; /* stable id: "connect", "tls", "greeting", ... */
+	bool ok;
+	int ms;
+	char *detail; /* escaped for display; may be "" */
+};
+
+enum probe_login { LOGIN_SKIPPED, LOGIN_OK, LOGIN_FAILED };
+
+struct probe_result {
+	char *host;
+	uint16_t port;
+	enum ms_proto proto;
+	enum ms_security security;
+	bool ok;               /* every attempted step succeeded */
+	enum diag_code cause;  /* why it stopped, DIAG_NONE when ok */
+	struct ms_err err;     /* the failure in words, and the server's reply */
+	char peer[64];         /* address actually connected */
+	struct probe_step *steps;
+	size_t nsteps;
+	bool tls_attempted;
+	struct tls_facts tls;
+	char *greeting;        /* raw first line (escape before display) */
+	struct caps caps_before_tls; /* STARTTLS mode: what plaintext offered */
+	struct caps caps;      /* the final capability set (after TLS) */
+	enum probe_login login;
+	char *login_reply;     /* the server's answer to the login, raw */
+	bool send_path_checked;
+	bool sender_ok, recipient_ok;
+	char *send_path_reply; /* the refusal, raw */
+	int total_ms;
+	bool credentials_sent;      /* a password left this client */
+	bool credentials_sent_verified; /* ...only over verified TLS */
+};
+
+typedef void (*probe_done_fn)(void *arg, struct probe_result *r);
+
+/* probe_start: begin a probe on loop; done(arg, result) is called once,
+ * from within loop_run(), with a result the caller must probe_result_free.
+ * req and its strings must stay valid until then. */
+void probe_start(struct loop *loop, const struct probe_request *req,
+		 const struct ms_observer *obs, probe_done_fn done, void *arg);
+/* probe_run: one probe, start to finish, on a private loop. */
+struct probe_result *probe_run(const struct probe_request *req, const struct ms_observer *obs);
+void probe_result_free(struct probe_result *r);
+
+#endif
