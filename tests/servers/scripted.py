@@ -298,11 +298,18 @@ class Recorder:
 
     def write(self, data: bytes, before_tls: bool) -> None:
         with self._lock:
+            if self._all.closed:
+                return
             self._all.write(data)
             self._all.flush()
             if before_tls:
                 self._plain.write(data)
                 self._plain.flush()
+
+    def close(self) -> None:
+        with self._lock:
+            self._all.close()
+            self._plain.close()
 
 
 def show(data: bytes, limit: int = 120) -> str:
@@ -756,19 +763,23 @@ def main(argv: list[str] | None = None) -> int:
         log(f"cannot open the record file: {e}")
         return 2
     try:
-        listener = open_listener(args.bind, args.port)
-    except OSError as e:
-        log(f"cannot listen on {args.bind} port {args.port}: {e}")
-        return 1
-    port = listener.getsockname()[1]
-    try:
-        write_port_file(args.port_file, port)
-    except OSError as e:
-        log(f"cannot write the port file: {e}")
-        return 2
-    debug(f"listening on {args.bind} port {port}")
-    serve(listener, args, steps, ctx, recorder, deadline)
-    return 0
+        try:
+            listener = open_listener(args.bind, args.port)
+        except OSError as e:
+            log(f"cannot listen on {args.bind} port {args.port}: {e}")
+            return 1
+        port = listener.getsockname()[1]
+        try:
+            write_port_file(args.port_file, port)
+        except OSError as e:
+            log(f"cannot write the port file: {e}")
+            listener.close()
+            return 2
+        debug(f"listening on {args.bind} port {port}")
+        serve(listener, args, steps, ctx, recorder, deadline)
+        return 0
+    finally:
+        recorder.close()
 
 
 if __name__ == "__main__":
