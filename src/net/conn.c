@@ -367,6 +367,15 @@ static bool handshake_step(struct conn *c)
 	}
 	tls_collect(c->ssl, &c->tls, false);
 	snprintf(c->tls.alert, sizeof c->tls.alert, "%s", why);
+	/* OpenSSL stops after the 5 bytes of a bogus record header; take
+	 * what else already arrived so a plaintext greeting can be shown. */
+	while (c->tls_raw.len && c->tls_raw.len < CONN_TLS_RAW_MAX) {
+		char more[CONN_TLS_RAW_MAX];
+		ssize_t n = recv(c->fd, more, CONN_TLS_RAW_MAX - c->tls_raw.len, MSG_DONTWAIT);
+		if (n <= 0)
+			break;
+		buf_add(&c->tls_raw, more, (size_t)n);
+	}
 	fail(c, ERR_TLS, _("TLS handshake failed: %s"), why);
 	return false;
 }

@@ -438,6 +438,16 @@ static void on_failed(struct probe *p)
 			return;
 		}
 	}
+	if (c->err.cat == ERR_TIMEOUT && c->in.len > 0) {
+		/* Bytes came, but never a whole line: a stalling or dripping
+		 * server, which no real client could work with. */
+		char *seen = xstrndup(c->in.data, c->in.len < 200 ? c->in.len : 200);
+		probe_fail(p, DIAG_PROTOCOL_VIOLATION, ERR_TIMEOUT, seen,
+			   _("the server sent %zu bytes but no complete line in %d s"), c->in.len,
+			   p->req.timeout_ms / 1000);
+		free(seen);
+		return;
+	}
 	if (p->step && strcmp(p->step, "greeting") == 0 && c->err.cat == ERR_TIMEOUT &&
 	    !p->tls_active) {
 		probe_fail(p, DIAG_NO_GREETING, ERR_TIMEOUT, NULL,
