@@ -39,6 +39,7 @@ struct cli_opts {
 	const char *format;
 	const char *output;
 	bool force;
+	const char *ports;    /* diagnose --ports */
 };
 
 /* cli_parse: common GNU-style options for subcommand cmd; returns the
@@ -58,6 +59,13 @@ const char *cli_mark(bool ok);
 enum exit_code cli_exit_for(const struct probe_result *r);
 void out_probe_text(FILE *f, const struct probe_result *r, const struct findings *fnd, bool quiet);
 void out_probe_json(FILE *f, const struct probe_result *r, const struct findings *fnd);
+/* probe_to_json: the JSON object of one probe (a jansson json_t *). */
+struct json_t;
+struct json_t *probe_to_json(const struct probe_result *r, const struct findings *fnd);
+/* findings_to_json: the "findings" array. */
+struct json_t *findings_to_json(const struct findings *fnd);
+/* cli_split_host_port: "host", "host:port", "[v6]:port". */
+bool cli_split_host_port(const char *arg, char **host, uint16_t *port);
 /* observer that prints the transcript (--verbose) to stderr */
 extern const struct ms_observer cli_verbose_observer;
 

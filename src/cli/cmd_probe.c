@@ -4,13 +4,12 @@
 #include "base/alloc.h"
 #include "base/i18n.h"
 #include "cli/cli.h"
+#include "probe/modes.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* split_host_port: "host", "host:port", "[v6]", "[v6]:port". */
-bool cli_split_host_port(const char *arg, char **host, uint16_t *port);
 bool cli_split_host_port(const char *arg, char **host, uint16_t *port)
 {
 	const char *colon = NULL;
@@ -122,7 +121,7 @@ int cmd_probe(int argc, char **argv)
 		free(host);
 		return EXIT_LOCAL;
 	}
-	struct probe_result *r = probe_run(&req, o.verbose ? &cli_verbose_observer : NULL);
+	struct probe_result *r = probe_checked(&req, o.verbose ? &cli_verbose_observer : NULL);
 	secret_free(password);
 	req.password = NULL;
 	struct findings fnd = {0};

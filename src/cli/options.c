@@ -29,6 +29,7 @@ enum {
 	OPT_FORMAT,
 	OPT_OUTPUT,
 	OPT_FORCE,
+	OPT_PORTS,
 };
 
 static const struct option long_opts[] = {
@@ -49,6 +50,7 @@ static const struct option long_opts[] = {
 	{"format", required_argument, NULL, OPT_FORMAT},
 	{"output", required_argument, NULL, OPT_OUTPUT},
 	{"force", no_argument, NULL, OPT_FORCE},
+	{"ports", required_argument, NULL, OPT_PORTS},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -144,6 +146,9 @@ int cli_parse(const char *cmd, int argc, char **argv, struct cli_opts *o)
 			break;
 		case OPT_FORCE:
 			o->force = true;
+			break;
+		case OPT_PORTS:
+			o->ports = optarg;
 			break;
 		case 'h':
 			printf(_("Usage: mailsetup %s [OPTIONS] ...  (see 'mailsetup --help')\n"), cmd);

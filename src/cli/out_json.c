@@ -48,7 +48,6 @@ static json_t *list(char **v, size_t n)
 	return a;
 }
 
-json_t *probe_to_json(const struct probe_result *r, const struct findings *fnd);
 json_t *probe_to_json(const struct probe_result *r, const struct findings *fnd)
 {
 	json_t *o = json_object();
@@ -105,6 +104,18 @@ json_t *probe_to_json(const struct probe_result *r, const struct findings *fnd)
 	json_object_set_new(o, "error", r->ok ? json_null() : jstr(r->err.msg));
 	json_object_set_new(o, "error_category", r->ok ? json_null() : json_string(err_category_name(r->err.cat)));
 	json_object_set_new(o, "server_reply", r->err.reply[0] ? jstr(r->err.reply) : json_null());
+	json_object_set_new(o, "findings", findings_to_json(fnd));
+	if (r->cancelled)
+		json_object_set_new(o, "cancelled", json_true());
+	if (r->alternative) {
+		struct findings none = {0};
+		json_object_set_new(o, "alternative", probe_to_json(r->alternative, &none));
+	}
+	return o;
+}
+
+json_t *findings_to_json(const struct findings *fnd)
+{
 	json_t *fa = json_array();
 	for (size_t i = 0; i < fnd->n; i++) {
 		const struct finding *x = &fnd->v[i];
@@ -113,15 +124,15 @@ json_t *probe_to_json(const struct probe_result *r, const struct findings *fnd)
 		json_object_set_new(f, "severity", json_string(diag_severity_name(x->severity)));
 		json_object_set_new(f, "message", jstr(x->message));
 		json_object_set_new(f, "fix", x->fix_text[0] ? jstr(x->fix_text) : json_null());
-		if (x->fix.field[0]) {
+		if (x->fix.n) {
 			json_t *ch = json_object();
-			json_object_set_new(ch, x->fix.field, jstr(x->fix.value));
+			for (int k = 0; k < x->fix.n; k++)
+				json_object_set_new(ch, x->fix.change[k].field, jstr(x->fix.change[k].value));
 			json_object_set_new(f, "change", ch);
 		}
 		json_array_append_new(fa, f);
 	}
-	json_object_set_new(o, "findings", fa);
-	return o;
+	return fa;
 }
 
 void out_probe_json(FILE *f, const struct probe_result *r, const struct findings *fnd)

@@ -49,11 +49,15 @@ enum diag_code {
 
 enum diag_severity { SEV_INFO, SEV_WARNING, SEV_ERROR };
 
-/* A fix: set field (a request field name: "security", "port", "host",
- * "user", "protocol") to value.  field is "" when no automatic fix. */
+/* A fix: set each field (a request field name: "security", "port",
+ * "host", "user", "protocol") to its value; n == 0: no automatic fix. */
+#define DIAG_FIX_MAX 2
 struct diag_fix {
-	char field[16];
-	char value[256];
+	int n;
+	struct {
+		char field[16];
+		char value[256];
+	} change[DIAG_FIX_MAX];
 };
 
 struct finding {

@@ -31,15 +31,47 @@ struct rule {
 			struct diag_fix *fix);
 };
 
+static uint16_t tls_port(enum ms_proto p)
+{
+	return default_port(p, SEC_TLS);
+}
+
 static void set_fix(struct diag_fix *f, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static void set_fix(struct diag_fix *f, const char *field, const char *fmt, ...)
 {
 	va_list ap;
-	snprintf(f->field, sizeof f->field, "%s", field);
+	if (f->n >= DIAG_FIX_MAX)
+		return;
+	snprintf(f->change[f->n].field, sizeof f->change[f->n].field, "%s", field);
 	va_start(ap, fmt);
-	vsnprintf(f->value, sizeof f->value, fmt, ap);
+	vsnprintf(f->change[f->n].value, sizeof f->change[f->n].value, fmt, ap);
 	va_end(ap);
+	f->n++;
+}
+
+/* The other way to the same server, tried just now, works (TLS done). */
+static const struct probe_result *alt_works(const struct probe_result *r)
+{
+	const struct probe_result *a = r->alternative;
+	if (a && a->tls_attempted && a->tls.handshake_done)
+		return a;
+	return NULL;
+}
+
+/* fix_use_tls_port: "use port N with TLS", confirmed by a test when the
+ * alternative was tried. */
+static void fix_use_tls_port(const struct probe_result *r, struct buf *msg, struct buf *fx,
+			     struct diag_fix *f)
+{
+	const struct probe_result *a = alt_works(r);
+	uint16_t port = a ? a->port : tls_port(r->proto);
+	if (a)
+		buf_addf(msg, _(" Port %u answers with TLS (tested just now)."), (unsigned)port);
+	buf_addf(fx, _("Use port %u with TLS."), (unsigned)port);
+	set_fix(f, "security", "tls");
+	if (port != r->port)
+		set_fix(f, "port", "%u", (unsigned)port);
 }
 
 /* The server's own words, escaped, appended as a second sentence. */
@@ -58,10 +90,6 @@ static void add_err(const struct probe_result *r, struct buf *msg)
 	buf_adds(msg, ".");
 }
 
-static uint16_t tls_port(enum ms_proto p)
-{
-	return default_port(p, SEC_TLS);
-}
 
 /* ---- connection ---------------------------------------------------------- */
 
@@ -78,6 +106,10 @@ static void x_refused(const struct probe_result *r, struct buf *msg, struct buf 
 {
 	buf_addf(msg, _("Nothing listens on port %u of %s (the connection was refused)."),
 		 (unsigned)r->port, r->peer[0] ? r->peer : r->host);
+	if (alt_works(r)) {
+		fix_use_tls_port(r, msg, fx, f);
+		return;
+	}
 	uint16_t want = default_port(r->proto, r->security);
 	if (want != r->port) {
 		buf_addf(fx, _("Use the standard port %u for %s with %s."), (unsigned)want,
@@ -93,8 +125,12 @@ static void x_timeout(const struct probe_result *r, struct buf *msg, struct buf 
 		buf_adds(msg, _("Port 25 does not answer. Internet providers commonly block "
 				"outgoing port 25 for their customers; mail clients submit on "
 				"port 587 (STARTTLS) or 465 (TLS) instead."));
+		if (alt_works(r))
+			buf_addf(msg, _(" Port %u answers with TLS (tested just now)."),
+				 (unsigned)r->alternative->port);
 		buf_adds(fx, _("Use port 465 with TLS, or 587 with STARTTLS."));
 		set_fix(f, "port", "465");
+		set_fix(f, "security", "tls");
 		return;
 	}
 	buf_addf(msg, _("Port %u does not answer in time: a firewall drops the connection, or "
@@ -119,7 +155,9 @@ static void x_no_greeting(const struct probe_result *r, struct buf *msg, struct 
 			"first in plaintext, so this port most likely expects TLS right away "
 			"(implicit TLS), and STARTTLS does not apply."),
 		 (unsigned)r->port);
-	buf_adds(fx, _("Set security to TLS (SSL) for this port."));
+	if (alt_works(r))
+		buf_addf(msg, _(" Port %u answers with TLS (tested just now)."), (unsigned)r->port);
+	buf_adds(fx, _("Set security to TLS (SSL) for this port, not STARTTLS."));
 	set_fix(f, "security", "tls");
 }
 
@@ -130,6 +168,12 @@ static void x_tls_on_plain(const struct probe_result *r, struct buf *msg, struct
 			"it speaks STARTTLS (or plaintext), not implicit TLS."),
 		 (unsigned)r->port);
 	add_reply(r, msg);
+	const struct probe_result *a = alt_works(r);
+	if (a)
+		buf_addf(msg, _(" STARTTLS works on port %u (tested just now)."), (unsigned)r->port);
+	else if (r->alternative)
+		buf_addf(msg, _(" STARTTLS on port %u did not work either: %s."), (unsigned)r->port,
+			 r->alternative->err.msg);
 	buf_addf(fx, _("Set security to STARTTLS for port %u, or use port %u with TLS."),
 		 (unsigned)r->port, (unsigned)tls_port(r->proto));
 	set_fix(f, "security", "starttls");
@@ -169,8 +213,7 @@ static void x_starttls_missing(const struct probe_result *r, struct buf *msg, st
 	buf_addf(msg, _("Port %u does not offer STARTTLS, so the connection cannot be encrypted "
 			"there. mailsetup never falls back to plaintext."),
 		 (unsigned)r->port);
-	buf_addf(fx, _("Use port %u with TLS."), (unsigned)tls_port(r->proto));
-	set_fix(f, "security", "tls");
+	fix_use_tls_port(r, msg, fx, f);
 }
 
 static void x_starttls_refused(const struct probe_result *r, struct buf *msg, struct buf *fx,
@@ -179,8 +222,7 @@ static void x_starttls_refused(const struct probe_result *r, struct buf *msg, st
 	buf_addf(msg, _("The server on port %u advertised STARTTLS but refused it."),
 		 (unsigned)r->port);
 	add_reply(r, msg);
-	buf_addf(fx, _("Use port %u with TLS."), (unsigned)tls_port(r->proto));
-	set_fix(f, "security", "tls");
+	fix_use_tls_port(r, msg, fx, f);
 }
 
 static void x_injection(const struct probe_result *r, struct buf *msg, struct buf *fx,
@@ -202,8 +244,7 @@ static void x_preauth(const struct probe_result *r, struct buf *msg, struct buf 
 			"before any encryption, so STARTTLS can no longer be started. The "
 			"connection was dropped."));
 	add_reply(r, msg);
-	buf_addf(fx, _("Use port %u with TLS."), (unsigned)tls_port(r->proto));
-	set_fix(f, "security", "tls");
+	fix_use_tls_port(r, msg, fx, f);
 }
 
 /* ---- certificates -------------------------------------------------------- */

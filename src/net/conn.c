@@ -88,6 +88,14 @@ size_t conn_resolve(const char *host, uint16_t port, struct conn_addr **out, str
 	return k;
 }
 
+void conn_addr_set_port(struct conn_addr *a, uint16_t port)
+{
+	if (a->ss.ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&a->ss)->sin6_port = htons(port);
+	else if (a->ss.ss_family == AF_INET)
+		((struct sockaddr_in *)&a->ss)->sin_port = htons(port);
+}
+
 struct conn *conn_new(struct loop *loop, conn_cb cb, void *owner)
 {
 	struct conn *c = xcalloc(1, sizeof *c);

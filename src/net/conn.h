@@ -87,6 +87,9 @@ struct conn {
  * or 0 with err set (ERR_DNS). */
 size_t conn_resolve(const char *host, uint16_t port, struct conn_addr **out, struct ms_err *err);
 
+/* conn_addr_set_port: change the port of a resolved address. */
+void conn_addr_set_port(struct conn_addr *a, uint16_t port);
+
 /* conn_new: an idle connection that reports to cb(owner, event). */
 struct conn *conn_new(struct loop *loop, conn_cb cb, void *owner);
 /* conn_connect: start connecting to addrs (copied) within timeout_ms. */

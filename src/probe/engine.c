@@ -127,6 +127,8 @@ static void finish(struct probe *p)
 	if (p->finished)
 		return;
 	p->finished = true;
+	if (p->finished_flag)
+		*p->finished_flag = true;
 	struct probe_result *r = p->res;
 	r->total_ms = elapsed(p->t0);
 	if (p->conn) {
@@ -259,10 +261,12 @@ void probe_greeting_mismatch(struct probe *p, const char *line, size_t len)
 	case GREET_UNKNOWN:
 		break;
 	}
-	if (other && strcmp(other, p->ops->name) != 0)
+	if (other && strcmp(other, p->ops->name) != 0) {
+		p->res->other_protocol = true;
+		proto_parse(other, &p->res->detected_proto);
 		probe_fail(p, DIAG_PROTOCOL_MISMATCH, ERR_PROTOCOL, shown,
 			   _("port %u speaks %s, not %s"), (unsigned)p->req.port, other, p->ops->name);
-	else
+	} else
 		probe_fail(p, DIAG_PROTOCOL_VIOLATION, ERR_PROTOCOL, shown,
 			   _("the server's greeting is not a valid %s greeting"), p->ops->name);
 	free(shown);
@@ -400,6 +404,7 @@ static void on_data(struct probe *p)
 			return;
 		}
 		transcript(p, '<', p->line.data, p->line.len);
+		p->res->got_greeting = true;
 		if (++p->lines_in_response > p->ops->max_lines) {
 			probe_fail(p, DIAG_PROTOCOL_VIOLATION, ERR_PROTOCOL, NULL,
 				   _("the server sent more than %zu lines in one response"),
@@ -489,8 +494,19 @@ static void on_conn(void *arg, enum conn_event ev)
 
 /* ---- entry points ----------------------------------------------------------- */
 
-void probe_start(struct loop *loop, const struct probe_request *req, const struct ms_observer *obs,
-		 probe_done_fn done, void *arg)
+bool probe_has_greeting(const struct probe *p)
+{
+	return p->res->got_greeting;
+}
+
+void probe_cancel(struct probe *p, enum diag_code cause, const char *msg)
+{
+	p->res->cancelled = true;
+	probe_fail(p, cause, ERR_TIMEOUT, NULL, "%s", msg);
+}
+
+struct probe *probe_start(struct loop *loop, const struct probe_request *req,
+			  const struct ms_observer *obs, probe_done_fn done, void *arg)
 {
 	struct probe *p = xcalloc(1, sizeof *p);
 	struct probe_result *r = xcalloc(1, sizeof *r);
@@ -517,21 +533,35 @@ void probe_start(struct loop *loop, const struct probe_request *req, const struc
 		probe_step_open(p, "connect");
 		probe_fail(p, DIAG_PLAINTEXT_REFUSED, ERR_USAGE, NULL, "%s",
 			   _("plaintext was requested but not allowed (use --allow-plaintext)"));
-		return;
+		return NULL;
 	}
 	probe_step_open(p, "connect");
 	struct conn_addr *addrs = NULL;
 	size_t n = req->naddrs;
-	if (!req->addrs) {
+	if (req->addrs) {
+		/* Given addresses are host addresses: this probe's port. */
+		addrs = xcalloc(n ? n : 1, sizeof *addrs);
+		memcpy(addrs, req->addrs, n * sizeof *addrs);
+		for (size_t i = 0; i < n; i++)
+			conn_addr_set_port(&addrs[i], p->req.port);
+	} else {
 		n = conn_resolve(req->host, p->req.port, &addrs, &r->err);
 		if (n == 0) {
 			probe_fail(p, DIAG_DNS_FAILURE, ERR_DNS, NULL, "%s", r->err.msg);
-			return;
+			return NULL;
 		}
 	}
 	p->conn = conn_new(loop, on_conn, p);
-	conn_connect(p->conn, req->addrs ? req->addrs : addrs, n, p->req.timeout_ms);
+	/* A connection refused at once finishes the probe inside
+	 * conn_connect: tell the caller through the done flag. */
+	bool finished = false;
+	p->finished_flag = &finished;
+	conn_connect(p->conn, addrs, n, p->req.timeout_ms);
 	free(addrs);
+	if (finished)
+		return NULL;
+	p->finished_flag = NULL;
+	return p;
 }
 
 static void run_done(void *arg, struct probe_result *r)
@@ -563,5 +593,6 @@ void probe_result_free(struct probe_result *r)
 	caps_clear(&r->caps);
 	free(r->login_reply);
 	free(r->send_path_reply);
+	probe_result_free(r->alternative);
 	free(r);
 }

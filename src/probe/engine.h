@@ -46,6 +46,7 @@ struct probe {
 	const char *step;   /* current step id, NULL if none open */
 	bool tls_active;
 	bool finished;
+	bool *finished_flag; /* set while probe_start may finish at once */
 	size_t lines_in_response;
 	int tag;            /* IMAP tag counter */
 	bool in_reply;      /* SMTP: inside a multi-line reply */

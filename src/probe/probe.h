@@ -93,15 +93,31 @@ struct probe_result {
 	int total_ms;
 	bool credentials_sent;      /* a password left this client */
 	bool credentials_sent_verified; /* ...only over verified TLS */
+	bool got_greeting;     /* the server's first line arrived */
+	bool other_protocol;   /* the greeting was of another protocol: */
+	enum ms_proto detected_proto; /* ...this one */
+	bool cancelled;        /* stopped early because another answer made
+				  waiting pointless (see probe_cancel) */
+	/* The same server tried the other way (other TLS mode, or the
+	 * implicit-TLS port), when that explains the failure; owned. */
+	struct probe_result *alternative;
 };
 
 typedef void (*probe_done_fn)(void *arg, struct probe_result *r);
+struct probe;
 
 /* probe_start: begin a probe on loop; done(arg, result) is called once,
- * from within loop_run(), with a result the caller must probe_result_free.
- * req and its strings must stay valid until then. */
-void probe_start(struct loop *loop, const struct probe_request *req,
-		 const struct ms_observer *obs, probe_done_fn done, void *arg);
+ * from within loop_run() (or at once, on an immediate failure), with a
+ * result the caller must probe_result_free.  req and its strings must
+ * stay valid until then.  Returns a handle that is valid until done() is
+ * called, or NULL if done() was already called. */
+struct probe *probe_start(struct loop *loop, const struct probe_request *req,
+			  const struct ms_observer *obs, probe_done_fn done, void *arg);
+/* probe_has_greeting: the server has said its first line. */
+bool probe_has_greeting(const struct probe *p);
+/* probe_cancel: stop a running probe now with cause and a message (the
+ * result is marked cancelled); done() is called before this returns. */
+void probe_cancel(struct probe *p, enum diag_code cause, const char *msg);
 /* probe_run: one probe, start to finish, on a private loop. */
 struct probe_result *probe_run(const struct probe_request *req, const struct ms_observer *obs);
 void probe_result_free(struct probe_result *r);

@@ -1,0 +1,48 @@
+/* diagnose.h - every mail port of a host, both TLS modes, at once.
+ *
+ * diagnose_run() checks each port with port_check (probe/modes.h), all
+ * concurrently on one event loop, then names the findings and picks the
+ * settings a client should use: implicit TLS over STARTTLS (RFC 8314),
+ * verified certificates over unverified, IMAP over POP3, submission over
+ * port 25, never plaintext.
+ */
+#ifndef MS_DIAGNOSE_H
+#define MS_DIAGNOSE_H
+
+#include "diag/diag.h"
+#include "probe/modes.h"
+
+struct diagnose_port {
+	uint16_t port;
+	enum ms_proto proto; /* the protocol to try first */
+};
+
+/* The standard matrix: 993 143 995 110 465 587 25. */
+extern const struct diagnose_port diagnose_default_ports[];
+extern const size_t diagnose_default_nports;
+
+/* diagnose_parse_ports: "993,143,2525/smtp" -> ports (malloc'ed).  A port
+ * without /PROTO takes the protocol of its standard number, else IMAP
+ * (a greeting of another protocol corrects it).  Returns the count, or 0
+ * for a malformed list. */
+size_t diagnose_parse_ports(const char *spec, struct diagnose_port **out);
+
+struct diagnose_report {
+	char *host;
+	struct port_check **checks; /* in the order asked */
+	size_t n;
+	const struct probe_result *incoming; /* best, or NULL (points into checks) */
+	const struct probe_result *outgoing;
+	struct findings findings;
+	int total_ms;
+};
+
+/* diagnose_run: base gives host, protocol-independent settings (timeout,
+ * TLS context, credentials, allow_plaintext, addrs); port and protocol
+ * come from ports. */
+struct diagnose_report *diagnose_run(const struct probe_request *base,
+				     const struct diagnose_port *ports, size_t nports,
+				     const struct ms_observer *obs);
+void diagnose_report_free(struct diagnose_report *d);
+
+#endif

@@ -1,0 +1,69 @@
+/* modes.h - what a port actually speaks, found by trying both TLS modes.
+ *
+ * People configure the wrong TLS mode more than anything else: STARTTLS
+ * on 465, "SSL" on 587.  Both checks here answer it without waiting on a
+ * timeout that another answer makes unnecessary:
+ *
+ *  - port_check runs implicit TLS and STARTTLS on one port at once; when
+ *    the TLS side completes a handshake while the plaintext side is still
+ *    waiting for a greeting, the plaintext side is stopped at once (an
+ *    implicit-TLS port never greets in plaintext).  A greeting of another
+ *    protocol restarts both with that protocol, once.
+ *
+ *  - probe_checked runs the mode the person asked for and, when that
+ *    fails in a way another mode would explain, tries the other mode (or
+ *    the implicit-TLS port) without login and keeps that result as
+ *    r->alternative, so the finding can say "port 465 speaks TLS (tested
+ *    just now)".  A STARTTLS probe that has no greeting after
+ *    MODES_SHADOW_DELAY_MS starts the TLS check in parallel.
+ */
+#ifndef MS_MODES_H
+#define MS_MODES_H
+
+#include "probe/probe.h"
+
+/* Long enough for a greeting over a slow link, short enough to name an
+ * implicit-TLS port well within 2 seconds. */
+#define MODES_SHADOW_DELAY_MS 700
+
+enum port_kind {
+	PORT_IMPLICIT_TLS,   /* TLS handshake completes (maybe unverified) */
+	PORT_STARTTLS,       /* plaintext greeting, STARTTLS works */
+	PORT_PLAINTEXT_ONLY, /* plaintext greeting, no (working) STARTTLS */
+	PORT_OTHER_PROTOCOL, /* speaks another protocol than asked (proto
+				says which), or none we know */
+	PORT_SILENT,         /* accepts, says nothing, no TLS either */
+	PORT_REFUSED,        /* connection refused */
+	PORT_FILTERED,       /* no answer to connect (timeout) */
+	PORT_UNRESOLVED,     /* the name does not resolve */
+	PORT_BROKEN,         /* something else failed */
+};
+
+const char *port_kind_name(enum port_kind k); /* stable: "implicit-tls" */
+
+struct port_check {
+	uint16_t port;
+	enum ms_proto proto;          /* as finally tested */
+	enum ms_proto asked_proto;    /* as asked; differs after a greeting
+					 of another protocol */
+	enum port_kind kind;
+	struct probe_result *tls;      /* implicit TLS attempt (owned) */
+	struct probe_result *starttls; /* STARTTLS attempt (owned) */
+};
+
+typedef void (*port_done_fn)(void *arg, struct port_check *pc);
+
+/* port_check_start: both modes on base->port with base->proto; base is
+ * copied (its strings must outlive the check).  done gets a port_check
+ * the caller frees with port_check_free. */
+void port_check_start(struct loop *loop, const struct probe_request *base,
+		      const struct ms_observer *obs, port_done_fn done, void *arg);
+void port_check_free(struct port_check *pc);
+/* port_check_best: the result a client should use (NULL if none works):
+ * implicit TLS before STARTTLS, verified before unverified. */
+const struct probe_result *port_check_best(const struct port_check *pc);
+
+/* probe_checked: probe_run plus the explaining alternative (see above). */
+struct probe_result *probe_checked(const struct probe_request *req, const struct ms_observer *obs);
+
+#endif
