@@ -10,18 +10,19 @@
 #include <string.h>
 
 const struct diagnose_port diagnose_default_ports[] = {
-	{993, PROTO_IMAP}, {143, PROTO_IMAP}, {995, PROTO_POP3}, {110, PROTO_POP3},
-	{465, PROTO_SMTP}, {587, PROTO_SMTP}, {25, PROTO_SMTP},
+	{993, PROTO_IMAP, SEC_TLS},  {143, PROTO_IMAP, SEC_STARTTLS}, {995, PROTO_POP3, SEC_TLS},
+	{110, PROTO_POP3, SEC_STARTTLS}, {465, PROTO_SMTP, SEC_TLS}, {587, PROTO_SMTP, SEC_STARTTLS},
+	{25, PROTO_SMTP, SEC_STARTTLS},
 };
 const size_t diagnose_default_nports =
 	sizeof diagnose_default_ports / sizeof diagnose_default_ports[0];
 
-static enum ms_proto proto_of_port(uint16_t port)
+static struct diagnose_port standard(uint16_t port)
 {
 	for (size_t i = 0; i < diagnose_default_nports; i++)
 		if (diagnose_default_ports[i].port == port)
-			return diagnose_default_ports[i].proto;
-	return PROTO_IMAP;
+			return diagnose_default_ports[i];
+	return (struct diagnose_port){port, PROTO_IMAP, SEC_STARTTLS};
 }
 
 size_t diagnose_parse_ports(const char *spec, struct diagnose_port **out)
@@ -30,21 +31,25 @@ size_t diagnose_parse_ports(const char *spec, struct diagnose_port **out)
 	struct diagnose_port *v = NULL;
 	char *copy = xstrdup(spec), *save = NULL;
 	for (char *tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
-		char *slash = strchr(tok, '/');
-		if (slash)
+		char *slash = strchr(tok, '/'), *mode = NULL;
+		if (slash) {
 			*slash++ = '\0';
+			mode = strchr(slash, '/');
+			if (mode)
+				*mode++ = '\0';
+		}
 		char *end;
 		errno = 0;
 		long p = strtol(tok, &end, 10);
 		if (errno || end == tok || *end || p < 1 || p > 65535)
 			goto bad;
-		enum ms_proto proto = proto_of_port((uint16_t)p);
-		if (slash && !proto_parse(slash, &proto))
+		struct diagnose_port dp = standard((uint16_t)p);
+		if (slash && !proto_parse(slash, &dp.proto))
+			goto bad;
+		if (mode && (!security_parse(mode, &dp.security) || dp.security == SEC_PLAIN))
 			goto bad;
 		v = xrealloc(v, (n + 1) * sizeof *v);
-		v[n].port = (uint16_t)p;
-		v[n].proto = proto;
-		n++;
+		v[n++] = dp;
 	}
 	free(copy);
 	if (n == 0) {
@@ -154,6 +159,7 @@ struct diagnose_report *diagnose_run(const struct probe_request *base,
 		reqs[i] = *base;
 		reqs[i].port = ports[i].port;
 		reqs[i].proto = ports[i].proto;
+		reqs[i].security = ports[i].security;
 		if (ports[i].proto != PROTO_SMTP)
 			reqs[i].mail_from = NULL;
 		struct dg_slot *slot = xcalloc(1, sizeof *slot);

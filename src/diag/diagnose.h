@@ -14,17 +14,19 @@
 
 struct diagnose_port {
 	uint16_t port;
-	enum ms_proto proto; /* the protocol to try first */
+	enum ms_proto proto;         /* the protocol to try first */
+	enum ms_security security;   /* the mode to try first */
 };
 
 /* The standard matrix: 993 143 995 110 465 587 25. */
 extern const struct diagnose_port diagnose_default_ports[];
 extern const size_t diagnose_default_nports;
 
-/* diagnose_parse_ports: "993,143,2525/smtp" -> ports (malloc'ed).  A port
- * without /PROTO takes the protocol of its standard number, else IMAP
- * (a greeting of another protocol corrects it).  Returns the count, or 0
- * for a malformed list. */
+/* diagnose_parse_ports: "993,143,2525/smtp,10465/smtp/tls" -> ports
+ * (malloc'ed).  A port without /PROTO takes the protocol of its standard
+ * number, else IMAP (a greeting of another protocol corrects it); without
+ * /MODE, implicit TLS for 993, 995 and 465, STARTTLS otherwise (a silent
+ * port is then tried with TLS).  Returns the count, or 0 if malformed. */
 size_t diagnose_parse_ports(const char *spec, struct diagnose_port **out);
 
 struct diagnose_report {

@@ -4,18 +4,20 @@
  * on 465, "SSL" on 587.  Both checks here answer it without waiting on a
  * timeout that another answer makes unnecessary:
  *
- *  - port_check runs implicit TLS and STARTTLS on one port at once; when
- *    the TLS side completes a handshake while the plaintext side is still
- *    waiting for a greeting, the plaintext side is stopped at once (an
- *    implicit-TLS port never greets in plaintext).  A greeting of another
- *    protocol restarts both with that protocol, once.
+ *  - the mode asked for runs first.  A STARTTLS (or plaintext) probe
+ *    with no greeting after MODES_SHADOW_DELAY_MS starts an implicit-TLS
+ *    check on the same port in parallel; if that completes a handshake
+ *    while the first still has no greeting, the first is stopped at once
+ *    (an implicit-TLS port never greets in plaintext).
+ *  - a failure that another mode would explain (plaintext greeting met
+ *    by TLS, STARTTLS missing or refused...) is followed by that other
+ *    mode, without login, kept as r->alternative so that the finding can
+ *    say "port 465 answers with TLS (tested just now)".
  *
- *  - probe_checked runs the mode the person asked for and, when that
- *    fails in a way another mode would explain, tries the other mode (or
- *    the implicit-TLS port) without login and keeps that result as
- *    r->alternative, so the finding can say "port 465 speaks TLS (tested
- *    just now)".  A STARTTLS probe that has no greeting after
- *    MODES_SHADOW_DELAY_MS starts the TLS check in parallel.
+ * probe_checked does this for one probe (the alternative may be the
+ * implicit-TLS port when STARTTLS is missing); port_check does it for one
+ * port of a diagnosis (alternatives stay on the same port, and a greeting
+ * of another protocol re-tests the port with that protocol, once).
  */
 #ifndef MS_MODES_H
 #define MS_MODES_H
@@ -47,15 +49,18 @@ struct port_check {
 	enum ms_proto asked_proto;    /* as asked; differs after a greeting
 					 of another protocol */
 	enum port_kind kind;
-	struct probe_result *tls;      /* implicit TLS attempt (owned) */
-	struct probe_result *starttls; /* STARTTLS attempt (owned) */
+	struct probe_result *tls;      /* implicit TLS attempt, or NULL if
+					  another answer made it needless */
+	struct probe_result *starttls; /* STARTTLS attempt, or NULL */
 };
 
 typedef void (*port_done_fn)(void *arg, struct port_check *pc);
 
-/* port_check_start: both modes on base->port with base->proto; base is
- * copied (its strings must outlive the check).  done gets a port_check
- * the caller frees with port_check_free. */
+/* port_check_start: test base->port in base->security first (the mode
+ * its number stands for), the other mode only when the first one fails
+ * in a way the other would explain (or has no greeting after
+ * MODES_SHADOW_DELAY_MS).  base is copied (its strings must outlive the
+ * check).  done gets a port_check the caller frees with port_check_free. */
 void port_check_start(struct loop *loop, const struct probe_request *base,
 		      const struct ms_observer *obs, port_done_fn done, void *arg);
 void port_check_free(struct port_check *pc);
