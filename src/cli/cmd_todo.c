@@ -20,11 +20,6 @@ int cmd_diagnose(int argc, char **argv)
 	return not_yet("diagnose");
 }
 
-int cmd_discover(int argc, char **argv)
-{
-	return not_yet("discover");
-}
-
 int cmd_generate(int argc, char **argv)
 {
 	return not_yet("generate");
