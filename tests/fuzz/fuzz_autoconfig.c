@@ -1,6 +1,7 @@
 /* fuzz_autoconfig.c - libFuzzer harness for the autoconfig parser, the
  * one engine parser fed by documents from the network.  Build with
- * `make fuzz`; run: tests/fuzz/fuzz_autoconfig tests/fuzz/corpus */
+ * `make fuzz`; run: tests/fuzz/fuzz_autoconfig WORKDIR tests/fuzz/corpus
+ * (libFuzzer adds new inputs to the first directory). */
 #include "config.h"
 
 #include "discover/autoconfig_xml.h"
