@@ -397,7 +397,8 @@ static void verify_start(void *arg, int revents)
 	d->step_watch = 0;
 	struct disc_result *r = d->res;
 	prefer_pop3_for_sort = d->opt.prefer_pop3;
-	qsort(r->v, r->n, sizeof *r->v, cand_cmp);
+	if (r->n) /* qsort(NULL, 0, ...) is undefined */
+		qsort(r->v, r->n, sizeof *r->v, cand_cmp);
 	int per_dir[2] = {0, 0};
 	d->verify_pending = 1; /* held until every job is started */
 	for (size_t i = 0; i < r->n; i++) {

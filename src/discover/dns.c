@@ -326,7 +326,8 @@ static void srv_done(void *arg, int status, int timeouts, unsigned char *abuf, i
 				v[n].weight = s->weight;
 				n++;
 			}
-			qsort(v, n, sizeof *v, srv_cmp);
+			if (n)
+				qsort(v, n, sizeof *v, srv_cmp);
 		} else if (rc != ARES_ENODATA) {
 			ep = status_err(rc, &e);
 		}
