@@ -52,9 +52,10 @@ typedef void (*http_done_fn)(void *arg, const struct http_result *r);
 struct http *http_new(struct loop *loop, struct dns *dns, const char *cafile, bool allow_http,
 		      struct ms_err *err);
 void http_free(struct http *h);
-/* http_get: start fetching url; done(arg, result) runs later from the
- * loop, exactly once unless http_free() comes first.  The result is
- * only valid during the callback. */
+/* http_get: start fetching url; done(arg, result) runs exactly once
+ * unless http_free() comes first: later from the loop, except that a URL
+ * refused outright (malformed, or http:// when not allowed) is reported
+ * before http_get returns.  The result is only valid during the callback. */
 void http_get(struct http *h, const char *url, int timeout_ms, http_done_fn done, void *arg);
 
 #endif
