@@ -6,6 +6,7 @@
 #ifndef MS_CLI_H
 #define MS_CLI_H
 
+#include "net/override.h"
 #include "probe/probe.h"
 
 #include <stdbool.h>
@@ -40,10 +41,16 @@ struct cli_opts {
 	const char *output;
 	bool force;
 	const char *ports;    /* diagnose --ports */
+	/* discover (and every network layer): where names and URLs lead */
+	const char *dns_server;
+	const char *ispdb_url;
+	bool allow_http;
+	struct net_overrides overrides; /* --resolve, --connect-to */
 };
 
 /* cli_parse: common GNU-style options for subcommand cmd; returns the
- * index of the first operand, or -1 after printing a usage error. */
+ * index of the first operand, or -1 after printing a usage error.  The
+ * caller frees o->overrides (net_overrides_free). */
 int cli_parse(const char *cmd, int argc, char **argv, struct cli_opts *o);
 void cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -94,6 +94,13 @@ int cmd_probe(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	req.host = host;
+	/* --resolve / --connect-to reach probes as pre-resolved addresses. */
+	const struct net_override *ov = net_override_find(
+		&o.overrides, host, req.port ? req.port : default_port(req.proto, req.security));
+	if (ov) {
+		req.addrs = ov->addr;
+		req.naddrs = ov->naddr;
+	}
 	req.timeout_ms = o.timeout_s * 1000;
 	req.allow_plaintext = o.allow_plaintext;
 	req.mail_from = o.from;
@@ -135,5 +142,6 @@ int cmd_probe(int argc, char **argv)
 	probe_result_free(r);
 	tls_ctx_free(req.tls_ctx);
 	free(host);
+	net_overrides_free(&o.overrides);
 	return code;
 }

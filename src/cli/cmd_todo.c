@@ -15,11 +15,6 @@ static int not_yet(const char *cmd)
 	return EXIT_USAGE;
 }
 
-int cmd_discover(int argc, char **argv)
-{
-	return not_yet("discover");
-}
-
 int cmd_generate(int argc, char **argv)
 {
 	return not_yet("generate");

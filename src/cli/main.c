@@ -57,6 +57,15 @@ static void usage(FILE *f)
 		     "  -v, --verbose                   show the protocol transcript (secrets hidden)\n"
 		     "  -h, --help                      show this help and exit\n"
 		     "  -V, --version                   show the version and exit\n\n"));
+	fprintf(f, _("Discover options (--resolve and --connect-to apply to probe too):\n"
+		     "      --dns-server ADDR[:PORT]    ask this DNS server (MX, SRV, addresses)\n"
+		     "      --ispdb-url URL             ISPDB base URL (default %s)\n"
+		     "      --allow-http                also fetch autoconfig over plain HTTP (unsafe)\n"
+		     "      --resolve HOST:PORT:ADDR    use ADDR for HOST on PORT, as curl does\n"
+		     "      --connect-to HOST:PORT:ADDR:PORT2\n"
+		     "                                  connect to ADDR:PORT2 instead, as curl does;\n"
+		     "                                  certificates are still checked against HOST\n\n"),
+		"https://autoconfig.thunderbird.net/v1.1/");
 	fprintf(f, _("The password may also come from the MAILSETUP_PASSWORD environment variable,\n"
 		     "or is asked for on the terminal.\n\n"));
 	fprintf(f, _("Exit status: 0 success, 1 check failed, 2 usage error, 3 network failure,\n"

@@ -30,6 +30,11 @@ enum {
 	OPT_OUTPUT,
 	OPT_FORCE,
 	OPT_PORTS,
+	OPT_DNS_SERVER,
+	OPT_ISPDB_URL,
+	OPT_ALLOW_HTTP,
+	OPT_RESOLVE,
+	OPT_CONNECT_TO,
 };
 
 static const struct option long_opts[] = {
@@ -51,6 +56,11 @@ static const struct option long_opts[] = {
 	{"output", required_argument, NULL, OPT_OUTPUT},
 	{"force", no_argument, NULL, OPT_FORCE},
 	{"ports", required_argument, NULL, OPT_PORTS},
+	{"dns-server", required_argument, NULL, OPT_DNS_SERVER},
+	{"ispdb-url", required_argument, NULL, OPT_ISPDB_URL},
+	{"allow-http", no_argument, NULL, OPT_ALLOW_HTTP},
+	{"resolve", required_argument, NULL, OPT_RESOLVE},
+	{"connect-to", required_argument, NULL, OPT_CONNECT_TO},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -150,14 +160,38 @@ int cli_parse(const char *cmd, int argc, char **argv, struct cli_opts *o)
 		case OPT_PORTS:
 			o->ports = optarg;
 			break;
+		case OPT_DNS_SERVER:
+			o->dns_server = optarg;
+			break;
+		case OPT_ISPDB_URL:
+			o->ispdb_url = optarg;
+			break;
+		case OPT_ALLOW_HTTP:
+			o->allow_http = true;
+			break;
+		case OPT_RESOLVE:
+		case OPT_CONNECT_TO: {
+			struct ms_err e;
+			err_clear(&e);
+			bool good = c == OPT_RESOLVE ? net_override_add_resolve(&o->overrides, optarg, &e)
+						     : net_override_add_connect_to(&o->overrides, optarg, &e);
+			if (!good) {
+				cli_usage_error(cmd, "%s", e.msg);
+				net_overrides_free(&o->overrides);
+				return -1;
+			}
+			break;
+		}
 		case 'h':
 			printf(_("Usage: mailsetup %s [OPTIONS] ...  (see 'mailsetup --help')\n"), cmd);
 			exit(EXIT_OK);
 		case ':':
 			cli_usage_error(cmd, _("option '%s' needs an argument"), argv[optind - 1]);
+			net_overrides_free(&o->overrides);
 			return -1;
 		default:
 			cli_usage_error(cmd, _("unknown option '%s'"), argv[optind - 1]);
+			net_overrides_free(&o->overrides);
 			return -1;
 		}
 	}

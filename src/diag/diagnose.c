@@ -155,9 +155,18 @@ struct diagnose_report *diagnose_run(const struct probe_request *base,
 	struct dg_run run = {.d = d, .pending = nports};
 	int64_t t0 = loop_now_ms();
 	struct probe_request *reqs = xcalloc(nports, sizeof *reqs);
+	struct conn_addr *addrs = xcalloc(nports * (base->naddrs ? base->naddrs : 1), sizeof *addrs);
 	for (size_t i = 0; i < nports; i++) {
 		reqs[i] = *base;
 		reqs[i].port = ports[i].port;
+		if (base->addrs) {
+			/* The host's addresses, with this port. */
+			struct conn_addr *a = addrs + i * base->naddrs;
+			memcpy(a, base->addrs, base->naddrs * sizeof *a);
+			for (size_t k = 0; k < base->naddrs; k++)
+				conn_addr_set_port(&a[k], ports[i].port);
+			reqs[i].addrs = a;
+		}
 		reqs[i].proto = ports[i].proto;
 		reqs[i].security = ports[i].security;
 		if (ports[i].proto != PROTO_SMTP)
@@ -170,6 +179,7 @@ struct diagnose_report *diagnose_run(const struct probe_request *base,
 	loop_run(loop);
 	loop_free(loop);
 	free(reqs);
+	free(addrs);
 	d->total_ms = (int)(loop_now_ms() - t0);
 	for (size_t i = 0; i < d->n; i++)
 		if (d->checks[i])

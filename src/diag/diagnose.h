@@ -40,8 +40,9 @@ struct diagnose_report {
 };
 
 /* diagnose_run: base gives host, protocol-independent settings (timeout,
- * TLS context, credentials, allow_plaintext, addrs); port and protocol
- * come from ports. */
+ * TLS context, credentials, allow_plaintext, and the host's addresses,
+ * whose port is replaced by each port's); port and protocol come from
+ * ports. */
 struct diagnose_report *diagnose_run(const struct probe_request *base,
 				     const struct diagnose_port *ports, size_t nports,
 				     const struct ms_observer *obs);

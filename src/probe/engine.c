@@ -539,11 +539,9 @@ struct probe *probe_start(struct loop *loop, const struct probe_request *req,
 	struct conn_addr *addrs = NULL;
 	size_t n = req->naddrs;
 	if (req->addrs) {
-		/* Given addresses are host addresses: this probe's port. */
+		/* Used as given, port included (--connect-to may change it). */
 		addrs = xcalloc(n ? n : 1, sizeof *addrs);
 		memcpy(addrs, req->addrs, n * sizeof *addrs);
-		for (size_t i = 0; i < n; i++)
-			conn_addr_set_port(&addrs[i], p->req.port);
 	} else {
 		n = conn_resolve(req->host, p->req.port, &addrs, &r->err);
 		if (n == 0) {

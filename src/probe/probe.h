@@ -56,7 +56,8 @@ struct probe_request {
 	int timeout_ms;       /* per step; 0: PROBE_DEFAULT_TIMEOUT_MS */
 	bool allow_plaintext;
 	SSL_CTX *tls_ctx;     /* shared client context (tls_ctx_new) */
-	const struct conn_addr *addrs; /* resolved addresses, or NULL */
+	const struct conn_addr *addrs; /* resolved addresses with their port
+					  (used as given), or NULL */
 	size_t naddrs;
 };
 

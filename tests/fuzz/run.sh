@@ -9,10 +9,11 @@ declare -A sources=(
 	[caps]="src/probe/caps.c src/base/alloc.c"
 	[greeting]="src/probe/caps.c src/base/alloc.c"
 	[escape]="src/base/escape.c src/base/buf.c src/base/alloc.c"
+	[autoconfig]="src/discover/autoconfig_xml.c src/base/buf.c src/base/alloc.c src/base/err.c"
 )
 out="$build/tests/fuzz"
 mkdir -p "$out"
-for h in caps greeting escape; do
+for h in caps greeting escape autoconfig; do
 	files=()
 	for f in ${sources[$h]}; do files+=("$src/$f"); done
 	# shellcheck disable=SC2086

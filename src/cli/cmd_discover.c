@@ -1,0 +1,378 @@
+/* cmd_discover.c - `mailsetup discover [OPTIONS] ADDRESS`: find the
+ * servers for an address from every source at once, verify the best
+ * ones live, print them with where each came from. */
+#include "config.h"
+
+#include "base/alloc.h"
+#include "base/escape.h"
+#include "base/i18n.h"
+#include "cli/cli.h"
+#include "discover/discover.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+json_t *probe_to_json(const struct probe_result *r, const struct findings *fnd);
+
+struct run {
+	const struct cli_opts *o;
+	struct disc_result *res;
+};
+
+static const char *sec_label(enum ms_security s)
+{
+	return s == SEC_TLS ? _("TLS") : s == SEC_STARTTLS ? _("STARTTLS") : _("plaintext");
+}
+
+static const char *proto_label(enum ms_proto p)
+{
+	return p == PROTO_IMAP ? "IMAP" : p == PROTO_POP3 ? "POP3" : "SMTP";
+}
+
+/* Progress to stderr as each source ends (the observer's discover hook). */
+static void on_progress(void *ctx, const char *source, const char *label, enum ms_discover_event ev,
+			const char *detail)
+{
+	static const char *const words[] = {
+		[DISCOVER_STARTED] = N_("asking"),	  [DISCOVER_ANSWERED] = N_("found"),
+		[DISCOVER_NOTHING] = N_("nothing"),	  [DISCOVER_ERROR] = N_("failed"),
+		[DISCOVER_NOT_NEEDED] = N_("not needed"),
+	};
+	if (ev == DISCOVER_STARTED)
+		return;
+	const char *mark = ev == DISCOVER_ANSWERED ? cli_mark(true)
+			   : ev == DISCOVER_ERROR  ? cli_mark(false)
+						   : (cli_utf8() ? "\xc2\xb7" : "-");
+	fprintf(stderr, "  %s %-16s %-10s %s\n", mark, label, _(words[ev]), detail);
+}
+
+static void on_step(void *ctx, const struct probe_result *r, const struct probe_step *s)
+{
+}
+
+static void on_line(void *ctx, const struct probe_result *r, char dir, const char *text)
+{
+	fprintf(stderr, "%s:%u %c %s\n", r->host, (unsigned)r->port, dir == '>' ? '>' : '<', text);
+}
+
+static void on_done(void *arg, struct disc_result *r)
+{
+	struct run *run = arg;
+	run->res = r;
+}
+
+/* sources_text: "ispdb, srv" for a candidate's source bits. */
+static char *sources_text(unsigned bits, bool ids)
+{
+	struct buf b = {0};
+	buf_adds(&b, "");
+	for (int s = 0; s < DSRC_COUNT; s++)
+		if (bits & (1u << s))
+			buf_addf(&b, "%s%s", b.len ? ", " : "",
+				 ids ? disc_source_id((enum disc_source)s) : disc_source_label((enum disc_source)s));
+	return buf_steal(&b);
+}
+
+static const char *user_of(const struct run *run, const struct disc_candidate *c)
+{
+	if (run->o->user)
+		return run->o->user;
+	return *c->username ? c->username : run->res->address;
+}
+
+/* The first candidate of each source per direction that differs from the
+ * recommendation: what the sources disagree about. */
+struct disagreement {
+	enum disc_source src;
+	const struct disc_candidate *c;
+};
+
+static size_t disagreements(const struct disc_result *r, int dir, struct disagreement *out)
+{
+	int rec = dir ? r->outgoing : r->incoming;
+	size_t n = 0;
+	if (rec < 0)
+		return 0;
+	for (int s = 0; s < DSRC_COUNT; s++) {
+		if (r->src[s].status != DSTAT_ANSWERED)
+			continue;
+		for (size_t i = 0; i < r->n; i++) {
+			const struct disc_candidate *c = &r->v[i];
+			if ((c->proto == PROTO_SMTP) != dir || !(c->sources & (1u << s)))
+				continue;
+			if ((int)i != rec)
+				out[n++] = (struct disagreement){(enum disc_source)s, c};
+			break;
+		}
+	}
+	return n;
+}
+
+static json_t *server_json(const struct run *run, const struct disc_candidate *c)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "protocol", json_string(proto_name(c->proto)));
+	json_object_set_new(o, "host", json_string(c->host));
+	json_object_set_new(o, "port", json_integer(c->port));
+	json_object_set_new(o, "security", json_string(security_name(c->security)));
+	json_object_set_new(o, "username", json_string(user_of(run, c)));
+	return o;
+}
+
+static void print_json(const struct run *run, const char *message)
+{
+	const struct disc_result *r = run->res;
+	json_t *o = json_object();
+	json_object_set_new(o, "address", json_string(r->address));
+	json_object_set_new(o, "domain", json_string(r->domain));
+	json_t *srcs = json_array();
+	for (int s = 0; s < DSRC_COUNT; s++) {
+		json_t *j = json_object();
+		json_object_set_new(j, "source", json_string(disc_source_id((enum disc_source)s)));
+		json_object_set_new(j, "status", json_string(disc_status_id(r->src[s].status)));
+		json_object_set_new(j, "ms", json_integer(r->src[s].ms));
+		json_object_set_new(j, "detail", json_string(r->src[s].detail));
+		json_array_append_new(srcs, j);
+	}
+	json_object_set_new(o, "sources", srcs);
+	json_t *cands = json_array();
+	for (size_t i = 0; i < r->n; i++) {
+		const struct disc_candidate *c = &r->v[i];
+		json_t *j = server_json(run, c);
+		json_object_set_new(j, "source", json_string(disc_source_id(c->best)));
+		json_t *all = json_array();
+		for (int s = 0; s < DSRC_COUNT; s++)
+			if (c->sources & (1u << s))
+				json_array_append_new(all, json_string(disc_source_id((enum disc_source)s)));
+		json_object_set_new(j, "sources", all);
+		json_object_set_new(j, "via", json_string(c->via));
+		json_object_set_new(j, "tested", json_boolean(c->tested));
+		json_object_set_new(j, "verified", json_boolean(c->verified));
+		json_object_set_new(j, "problem", c->problem ? json_string(c->problem) : json_null());
+		if (c->probe) {
+			struct findings fnd = {0};
+			diag_probe(c->probe, &fnd);
+			json_object_set_new(j, "probe", probe_to_json(c->probe, &fnd));
+			findings_free(&fnd);
+		}
+		json_array_append_new(cands, j);
+	}
+	json_object_set_new(o, "candidates", cands);
+	json_t *rec = json_object();
+	json_object_set_new(rec, "incoming", r->incoming >= 0 ? server_json(run, &r->v[r->incoming]) : json_null());
+	json_object_set_new(rec, "outgoing", r->outgoing >= 0 ? server_json(run, &r->v[r->outgoing]) : json_null());
+	json_object_set_new(o, "recommended", rec);
+	json_t *dis = json_array();
+	for (int dir = 0; dir < 2; dir++) {
+		struct disagreement v[DSRC_COUNT];
+		size_t n = disagreements(r, dir, v);
+		for (size_t i = 0; i < n; i++) {
+			json_t *j = server_json(run, v[i].c);
+			json_object_set_new(j, "direction", json_string(dir ? "outgoing" : "incoming"));
+			json_object_set_new(j, "source", json_string(disc_source_id(v[i].src)));
+			json_array_append_new(dis, j);
+		}
+	}
+	json_object_set_new(o, "disagreements", dis);
+	json_object_set_new(o, "ms", json_integer(r->total_ms));
+	json_object_set_new(o, "message", message ? json_string(message) : json_null());
+	json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', stdout);
+	json_decref(o);
+}
+
+static void print_text(const struct run *run, const char *message)
+{
+	const struct disc_result *r = run->res;
+	if (!run->o->quiet && r->n) {
+		printf(_("Candidates for %s (best first):\n"), r->address);
+		for (size_t i = 0; i < r->n; i++) {
+			const struct disc_candidate *c = &r->v[i];
+			char *src = sources_text(c->sources, false);
+			char *host = escape_display_str(c->host);
+			const char *state = c->verified ? _("verified")
+					    : c->tested ? _("failed")
+							: _("not tested");
+			printf("  %-4s  %-28s %5u  %-9s  %-10s  %s\n", proto_label(c->proto), host,
+			       (unsigned)c->port, sec_label(c->security), state, src);
+			if (c->via[0] && c->best != DSRC_GUESS) {
+				char *via = escape_display_str(c->via);
+				printf("        %s %s\n", _("from"), via);
+				free(via);
+			}
+			if (c->problem) {
+				char *p = escape_display_str(c->problem);
+				printf("        %s\n", p);
+				free(p);
+			}
+			free(src);
+			free(host);
+		}
+		printf("\n");
+	}
+	for (int dir = 0; dir < 2; dir++) {
+		int idx = dir ? r->outgoing : r->incoming;
+		const char *what = dir ? _("Outgoing") : _("Incoming");
+		if (idx < 0) {
+			printf(_("%s  no verified server\n"), what);
+			continue;
+		}
+		const struct disc_candidate *c = &r->v[idx];
+		char *src = sources_text(c->sources, false);
+		char *host = escape_display_str(c->host);
+		char *user = escape_display_str(user_of(run, c));
+		printf(_("%s  %s  %s  %u  %s  user %s  (%s)\n"), what, proto_label(c->proto), host,
+		       (unsigned)c->port, sec_label(c->security), user, src);
+		free(src), free(host), free(user);
+		struct disagreement v[DSRC_COUNT];
+		size_t n = disagreements(r, dir, v);
+		for (size_t i = 0; i < n; i++) {
+			char *h = escape_display_str(v[i].c->host);
+			printf(_("  note: %s suggests %s %s:%u %s instead\n"), disc_source_label(v[i].src),
+			       proto_label(v[i].c->proto), h, (unsigned)v[i].c->port,
+			       sec_label(v[i].c->security));
+			free(h);
+		}
+	}
+	if (message)
+		printf("%s\n", message);
+}
+
+/* exit_for: the contract of the man page. */
+static int exit_for(const struct disc_result *r, char *msg, size_t len)
+{
+	if (r->n == 0) {
+		bool any_answer = false;
+		for (int s = 0; s < DSRC_COUNT; s++)
+			if (r->src[s].status == DSTAT_NOTHING)
+				any_answer = true;
+		if (!any_answer) {
+			snprintf(msg, len, _("No servers found for %s: no source could be asked (network)."),
+				 r->domain);
+			return EXIT_NETWORK;
+		}
+		snprintf(msg, len,
+			 _("No servers found for %s: no provider file, autoconfig, ISPDB entry, MX hint or "
+			   "SRV record, and no server answered at the usual names."),
+			 r->domain);
+		return EXIT_CHECK_FAILED;
+	}
+	if (r->incoming >= 0 && r->outgoing >= 0)
+		return EXIT_OK;
+	/* Found, but a direction has no verified server: say why through the
+	 * best tested candidate's failure. */
+	for (int dir = 0; dir < 2; dir++) {
+		if ((dir ? r->outgoing : r->incoming) >= 0)
+			continue;
+		for (size_t i = 0; i < r->n; i++) {
+			const struct disc_candidate *c = &r->v[i];
+			if ((c->proto == PROTO_SMTP) != dir || !c->tested)
+				continue;
+			snprintf(msg, len, _("No verified %s server for %s."), dir ? _("outgoing") : _("incoming"),
+				 r->domain);
+			return c->probe ? (int)cli_exit_for(c->probe) : EXIT_NETWORK;
+		}
+		snprintf(msg, len, _("No %s server found for %s."), dir ? _("outgoing") : _("incoming"),
+			 r->domain);
+		return EXIT_CHECK_FAILED;
+	}
+	return EXIT_CHECK_FAILED;
+}
+
+int cmd_discover(int argc, char **argv)
+{
+	struct cli_opts o;
+	int first = cli_parse("discover", argc, argv, &o);
+	if (first < 0)
+		return EXIT_USAGE;
+	int code = EXIT_USAGE;
+	char *password = NULL;
+	struct loop *loop = NULL;
+	struct disc_options opt = {0};
+	if (argc - first != 1) {
+		cli_usage_error("discover", "%s", _("expected exactly one ADDRESS"));
+		goto out;
+	}
+	enum ms_proto want = PROTO_IMAP;
+	if (o.protocol && (!proto_parse(o.protocol, &want) || want == PROTO_SMTP)) {
+		cli_usage_error("discover", _("--protocol for discover is imap or pop3, not '%s'"),
+				o.protocol);
+		goto out;
+	}
+	struct ms_err err;
+	err_clear(&err);
+	char *local, *domain;
+	if (!discover_address(argv[first], &local, &domain, &err)) {
+		cli_usage_error("discover", _("'%s' is not a usable address: %s"), argv[first], err.msg);
+		goto out;
+	}
+	free(local), free(domain);
+	opt.address = argv[first];
+	opt.dns_server = o.dns_server;
+	opt.ispdb_url = o.ispdb_url;
+	opt.overrides = &o.overrides;
+	opt.cafile = o.cafile;
+	opt.allow_http = o.allow_http;
+	opt.allow_plaintext = o.allow_plaintext;
+	opt.prefer_pop3 = want == PROTO_POP3;
+	opt.user = o.user;
+	opt.probe_timeout_ms = o.timeout_s * 1000;
+	opt.tls_ctx = tls_ctx_new(o.cafile, &err);
+	if (!opt.tls_ctx) {
+		fprintf(stderr, "mailsetup discover: %s\n", err.msg);
+		code = EXIT_LOCAL;
+		goto out;
+	}
+	if (o.user && !o.no_login) {
+		password = cli_read_password(&o, o.user, argv[first]);
+		if (!password)
+			goto out;
+		opt.password = password;
+	}
+	if (o.allow_http)
+		fprintf(stderr, "%s\n",
+			_("mailsetup discover: warning: --allow-http fetches settings over plain HTTP, "
+			  "which anyone on the network path can forge; check what is found."));
+	struct ms_observer obs = {0};
+	if (!o.quiet && !o.json)
+		obs.discover = on_progress;
+	if (o.verbose) {
+		obs.step = on_step;
+		obs.transcript = on_line;
+	}
+	struct run run = {.o = &o};
+	loop = loop_new();
+	if (!o.quiet && !o.json)
+		fprintf(stderr, _("Looking for the servers of %s...\n"), argv[first]);
+	if (!discover_start(loop, &opt, &obs, on_done, &run, &err)) {
+		if (err.cat == ERR_USAGE) {
+			cli_usage_error("discover", "%s", err.msg);
+		} else {
+			fprintf(stderr, "mailsetup discover: %s\n", err.msg);
+			code = EXIT_LOCAL;
+		}
+		goto out;
+	}
+	loop_run(loop);
+	if (!run.res) {
+		fprintf(stderr, "mailsetup discover: %s\n", _("internal error: discovery did not finish"));
+		code = EXIT_LOCAL;
+		goto out;
+	}
+	if (!o.quiet && !o.json)
+		fprintf(stderr, "\n");
+	char msg[512] = "";
+	code = exit_for(run.res, msg, sizeof msg);
+	if (o.json)
+		print_json(&run, msg[0] ? msg : NULL);
+	else
+		print_text(&run, msg[0] ? msg : NULL);
+	disc_result_free(run.res);
+out:
+	secret_free(password);
+	loop_free(loop);
+	tls_ctx_free(opt.tls_ctx);
+	net_overrides_free(&o.overrides);
+	return code;
+}
