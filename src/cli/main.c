@@ -40,9 +40,6 @@ static void usage(FILE *f)
 	fprintf(f, _("Commands:\n"));
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(f, "  mailsetup %-32s %s\n", _(commands[i].synopsis), _(commands[i].summary));
-	fprintf(f, _("\nDiagnose options:\n"
-		     "      --ports LIST                ports to check, e.g. 993,587,2525/smtp,10465/smtp/tls\n"
-		     "                                  (default 993,143,995,110,465,587,25)\n"));
 	fprintf(f, _("\nCommon options:\n"
 		     "  -p, --protocol imap|pop3|smtp   protocol to test (default imap)\n"
 		     "  -s, --security tls|starttls|plain\n"
@@ -60,6 +57,9 @@ static void usage(FILE *f)
 		     "  -v, --verbose                   show the protocol transcript (secrets hidden)\n"
 		     "  -h, --help                      show this help and exit\n"
 		     "  -V, --version                   show the version and exit\n\n"));
+	fprintf(f, _("Diagnose options:\n"
+		     "      --ports LIST                ports to check, e.g. 993,587,2525/smtp,10465/smtp/tls\n"
+		     "                                  (default 993,143,995,110,465,587,25)\n\n"));
 	fprintf(f, _("Discover options (--resolve and --connect-to apply to probe too):\n"
 		     "      --dns-server ADDR[:PORT]    ask this DNS server (MX, SRV, addresses)\n"
 		     "      --ispdb-url URL             ISPDB base URL (default %s)\n"
