@@ -64,6 +64,8 @@ char *cli_read_password(const struct cli_opts *o, const char *user, const char *
 bool cli_utf8(void);
 const char *cli_mark(bool ok);
 enum exit_code cli_exit_for(const struct probe_result *r);
+/* out_findings_text: "error CODE: message" and "  Fix: ..." lines. */
+void out_findings_text(FILE *f, const struct findings *fnd);
 void out_probe_text(FILE *f, const struct probe_result *r, const struct findings *fnd, bool quiet);
 void out_probe_json(FILE *f, const struct probe_result *r, const struct findings *fnd);
 /* probe_to_json: the JSON object of one probe (a jansson json_t *). */

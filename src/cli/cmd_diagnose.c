@@ -100,15 +100,7 @@ static void out_text(const struct diagnose_report *d, bool quiet)
 			printf("%s\n", b);
 		}
 	}
-	for (size_t i = 0; i < d->findings.n; i++) {
-		const struct finding *x = &d->findings.v[i];
-		const char *sev = x->severity == SEV_ERROR     ? _("error")
-				  : x->severity == SEV_WARNING ? _("warning")
-							       : _("note");
-		printf("%s %s: %s\n", sev, diag_code_name(x->code), x->message);
-		if (x->fix_text[0])
-			printf("  %s %s\n", _("Fix:"), x->fix_text);
-	}
+	out_findings_text(stdout, &d->findings);
 	printf("%s\n", _("Recommended settings:"));
 	print_setting(_("incoming"), d->incoming);
 	print_setting(_("outgoing"), d->outgoing);

@@ -51,6 +51,20 @@ static void print_field(FILE *f, const char *label, const char *raw)
 	free(e);
 }
 
+void out_findings_text(FILE *f, const struct findings *fnd)
+{
+	for (size_t i = 0; i < fnd->n; i++) {
+		const struct finding *x = &fnd->v[i];
+		/* TRANSLATORS: severities of a finding, printed before its code. */
+		const char *sev = x->severity == SEV_ERROR     ? _("error")
+				  : x->severity == SEV_WARNING ? _("warning")
+							       : _("note");
+		fprintf(f, "%s %s: %s\n", sev, diag_code_name(x->code), x->message);
+		if (x->fix_text[0])
+			fprintf(f, "  %s %s\n", _("Fix:"), x->fix_text);
+	}
+}
+
 void out_probe_text(FILE *f, const struct probe_result *r, const struct findings *fnd, bool quiet)
 {
 	char *host = escape_display_str(r->host);
@@ -90,15 +104,7 @@ void out_probe_text(FILE *f, const struct probe_result *r, const struct findings
 							       : _("not tested");
 		fprintf(f, "  %-16s%s\n", _("login"), login);
 	}
-	for (size_t i = 0; i < fnd->n; i++) {
-		const struct finding *x = &fnd->v[i];
-		const char *sev = x->severity == SEV_ERROR     ? _("error")
-				  : x->severity == SEV_WARNING ? _("warning")
-							       : _("note");
-		fprintf(f, "%s %s: %s\n", sev, diag_code_name(x->code), x->message);
-		if (x->fix_text[0])
-			fprintf(f, "  %s %s\n", _("Fix:"), x->fix_text);
-	}
+	out_findings_text(f, fnd);
 	if (r->ok)
 		fprintf(f, _("Result: %s %s:%u works (%d ms).\n"), proto_name(r->proto), host,
 			(unsigned)r->port, r->total_ms);
