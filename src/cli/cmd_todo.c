@@ -25,7 +25,3 @@ int cmd_discover(int argc, char **argv)
 	return not_yet("discover");
 }
 
-int cmd_generate(int argc, char **argv)
-{
-	return not_yet("generate");
-}
