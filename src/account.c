@@ -209,10 +209,12 @@ bool account_validate(const struct account *a, bool allow_plaintext, struct ms_e
 		}
 		/* The command goes between backticks (muttrc) or double quotes
 		 * (msmtprc); a backtick or line break would end it early. */
-		if (!text_ok(c) || strchr(c, '`')) {
+		/* mutt skips a backslash-escaped backtick when it looks for the
+		 * closing one, so a trailing backslash would swallow it. */
+		if (!text_ok(c) || strchr(c, '`') || c[strlen(c) - 1] == '\\') {
 			err_set(err, ERR_USAGE, "%s",
-				_("the password command must be one line without backticks "
-				  "(use $(...) for command substitution)"));
+				_("the password command must be one line without backticks and must "
+				  "not end in a backslash (use $(...) for command substitution)"));
 			return false;
 		}
 	}
