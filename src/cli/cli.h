@@ -46,6 +46,18 @@ struct cli_opts {
 	const char *ispdb_url;
 	bool allow_http;
 	struct net_overrides overrides; /* --resolve, --connect-to */
+	/* generate */
+	const char *address;
+	const char *name;
+	const char *imap;     /* HOST[:PORT] */
+	const char *pop3;     /* HOST[:PORT] */
+	const char *smtp;     /* HOST[:PORT] */
+	const char *incoming_security;
+	const char *outgoing_security;
+	const char *from_json; /* FILE or "-" */
+	const char *password_command;
+	bool store_password;
+	const char *thunderbird_profile;
 };
 
 /* cli_parse: common GNU-style options for subcommand cmd; returns the

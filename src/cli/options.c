@@ -35,6 +35,17 @@ enum {
 	OPT_ALLOW_HTTP,
 	OPT_RESOLVE,
 	OPT_CONNECT_TO,
+	OPT_ADDRESS,
+	OPT_NAME,
+	OPT_IMAP,
+	OPT_POP3,
+	OPT_SMTP,
+	OPT_INCOMING_SECURITY,
+	OPT_OUTGOING_SECURITY,
+	OPT_FROM_JSON,
+	OPT_PASSWORD_COMMAND,
+	OPT_STORE_PASSWORD,
+	OPT_THUNDERBIRD_PROFILE,
 };
 
 static const struct option long_opts[] = {
@@ -61,6 +72,17 @@ static const struct option long_opts[] = {
 	{"allow-http", no_argument, NULL, OPT_ALLOW_HTTP},
 	{"resolve", required_argument, NULL, OPT_RESOLVE},
 	{"connect-to", required_argument, NULL, OPT_CONNECT_TO},
+	{"address", required_argument, NULL, OPT_ADDRESS},
+	{"name", required_argument, NULL, OPT_NAME},
+	{"imap", required_argument, NULL, OPT_IMAP},
+	{"pop3", required_argument, NULL, OPT_POP3},
+	{"smtp", required_argument, NULL, OPT_SMTP},
+	{"incoming-security", required_argument, NULL, OPT_INCOMING_SECURITY},
+	{"outgoing-security", required_argument, NULL, OPT_OUTGOING_SECURITY},
+	{"from-json", required_argument, NULL, OPT_FROM_JSON},
+	{"password-command", required_argument, NULL, OPT_PASSWORD_COMMAND},
+	{"store-password", no_argument, NULL, OPT_STORE_PASSWORD},
+	{"thunderbird-profile", required_argument, NULL, OPT_THUNDERBIRD_PROFILE},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -182,6 +204,39 @@ int cli_parse(const char *cmd, int argc, char **argv, struct cli_opts *o)
 			}
 			break;
 		}
+		case OPT_ADDRESS:
+			o->address = optarg;
+			break;
+		case OPT_NAME:
+			o->name = optarg;
+			break;
+		case OPT_IMAP:
+			o->imap = optarg;
+			break;
+		case OPT_POP3:
+			o->pop3 = optarg;
+			break;
+		case OPT_SMTP:
+			o->smtp = optarg;
+			break;
+		case OPT_INCOMING_SECURITY:
+			o->incoming_security = optarg;
+			break;
+		case OPT_OUTGOING_SECURITY:
+			o->outgoing_security = optarg;
+			break;
+		case OPT_FROM_JSON:
+			o->from_json = optarg;
+			break;
+		case OPT_PASSWORD_COMMAND:
+			o->password_command = optarg;
+			break;
+		case OPT_STORE_PASSWORD:
+			o->store_password = true;
+			break;
+		case OPT_THUNDERBIRD_PROFILE:
+			o->thunderbird_profile = optarg;
+			break;
 		case 'h':
 			printf(_("Usage: mailsetup %s [OPTIONS] ...  (see 'mailsetup --help')\n"), cmd);
 			exit(EXIT_OK);

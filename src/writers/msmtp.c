@@ -1,0 +1,101 @@
+/* msmtp.c - an msmtprc account (mutt users often send through msmtp).
+ *
+ * msmtp's configuration has no escapes: an argument enclosed in double
+ * quotes loses those two quotes and is otherwise taken as it is (checked
+ * with msmtp 1.8.23 --pretend).  So every argument is written quoted,
+ * which keeps leading/trailing blanks and inner quotes intact; a line
+ * break cannot be represented at all and is refused.
+ */
+#include "config.h"
+
+#include "writers/writers.h"
+
+#include "base/i18n.h"
+
+#include <string.h>
+
+void sh_quote(struct buf *out, const char *s)
+{
+	buf_addc(out, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			buf_adds(out, "'\\''");
+		else
+			buf_addc(out, *s);
+	}
+	buf_addc(out, '\'');
+}
+
+static bool has_line_end(const char *s)
+{
+	return s && strpbrk(s, "\r\n");
+}
+
+static void arg(struct buf *out, const char *cmd, const char *value)
+{
+	buf_addf(out, "%s \"%s\"\n", cmd, value);
+}
+
+bool write_msmtp(const struct account *a, const struct writer_opts *o, struct buf *out,
+		 struct ms_err *err)
+{
+	const struct account_server *s = &a->out;
+	if (!s->set) {
+		err_set(err, ERR_USAGE, "%s", _("the msmtp format needs an outgoing (SMTP) server"));
+		return false;
+	}
+	const char *user = account_username(a, s);
+	if (has_line_end(a->address) || has_line_end(s->host) || has_line_end(user) ||
+	    has_line_end(a->cafile) || has_line_end(a->password_command) ||
+	    has_line_end(a->password_file)) {
+		err_set(err, ERR_USAGE, "%s", _("msmtp cannot hold a line break inside a value"));
+		return false;
+	}
+	buf_adds(out, "# ");
+	buf_adds(out, _("msmtp account written by mailsetup; choose it with: msmtp -a ADDRESS"));
+	buf_adds(out, "\n");
+	arg(out, "account", a->address);
+	arg(out, "host", s->host);
+	buf_addf(out, "port %u\n", (unsigned)account_port(s));
+	buf_adds(out, s->security == SEC_PLAIN ? "tls off\n" : "tls on\n");
+	buf_adds(out, s->security == SEC_STARTTLS ? "tls_starttls on\n" : "tls_starttls off\n");
+	if (s->security != SEC_PLAIN)
+		arg(out, "tls_trust_file", a->cafile && *a->cafile ? a->cafile : "system");
+	switch (s->auth) {
+	case AUTH_PASSWORD_ENCRYPTED:
+		buf_adds(out, "auth cram-md5\n");
+		break;
+	case AUTH_OAUTH2:
+		buf_adds(out, "auth oauthbearer\n");
+		break;
+	default:
+		buf_adds(out, "auth on\n");
+		break;
+	}
+	arg(out, "user", user);
+	arg(out, "from", a->address);
+	if (a->password_mode == PASSWORD_COMMAND) {
+		arg(out, "passwordeval", a->password_command);
+	} else if (a->password_mode == PASSWORD_STORED) {
+		/* The password stays in its own mode-0600 file; msmtp reads the
+		 * first line of the command's output. */
+		struct buf cmd = {0};
+		buf_adds(&cmd, "cat ");
+		sh_quote(&cmd, a->password_file);
+		arg(out, "passwordeval", cmd.data);
+		buf_free(&cmd);
+	}
+	(void)o;
+	return true;
+}
+
+bool write_msmtp_secret(const struct account *a, struct buf *out, struct ms_err *err)
+{
+	if (has_line_end(a->password)) {
+		err_set(err, ERR_USAGE, "%s", _("the password contains a line break"));
+		return false;
+	}
+	buf_adds(out, a->password);
+	buf_addc(out, '\n');
+	return true;
+}

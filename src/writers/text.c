@@ -1,0 +1,102 @@
+/* text.c - the settings sheet a person copies into any mail client. */
+#include "config.h"
+
+#include "writers/writers.h"
+
+#include "base/alloc.h"
+#include "base/escape.h"
+#include "base/i18n.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Values come from the user or a report: shown through escape_display
+ * so that nothing in them can drive the terminal it is printed on. */
+static void row(struct buf *out, const char *label, const char *value)
+{
+	char *v = escape_display_str(value);
+	buf_addf(out, "  %-16s %s\n", label, v);
+	free(v);
+}
+
+static const char *security_text(enum ms_security s)
+{
+	switch (s) {
+	case SEC_TLS:
+		return _("SSL/TLS (encrypted from the start)");
+	case SEC_STARTTLS:
+		return _("STARTTLS (encrypted after connecting)");
+	default:
+		return _("none (unencrypted!)");
+	}
+}
+
+static const char *auth_text(enum account_auth a)
+{
+	switch (a) {
+	case AUTH_PASSWORD_ENCRYPTED:
+		return _("encrypted password");
+	case AUTH_OAUTH2:
+		return _("OAuth2");
+	default:
+		return _("normal password");
+	}
+}
+
+static void server(struct buf *out, const char *title, const struct account *a,
+		   const struct account_server *s)
+{
+	char port[8];
+	snprintf(port, sizeof port, "%u", (unsigned)account_port(s));
+	buf_addf(out, "\n%s (%s)\n", title,
+		 s->proto == PROTO_IMAP ? "IMAP" : s->proto == PROTO_POP3 ? "POP3" : "SMTP");
+	row(out, _("Server:"), s->host);
+	row(out, _("Port:"), port);
+	row(out, _("Security:"), security_text(s->security));
+	row(out, _("Username:"), account_username(a, s));
+	row(out, _("Authentication:"), auth_text(s->auth));
+	if (s->verified && s->verified_at && *s->verified_at) {
+		char *when = escape_display_str(s->verified_at);
+		char *v = xasprintf(_("yes, by mailsetup at %s"), when);
+		row(out, _("Verified:"), v);
+		free(v);
+		free(when);
+	} else {
+		row(out, _("Verified:"), s->verified ? _("yes, by mailsetup") : _("not tested"));
+	}
+}
+
+bool write_text(const struct account *a, const struct writer_opts *o, struct buf *out,
+		struct ms_err *err)
+{
+	char *addr = escape_display_str(a->address);
+	buf_addf(out, _("Mail settings for %s"), addr);
+	free(addr);
+	buf_adds(out, "\n");
+	if (a->name && *a->name)
+		row(out, _("Name:"), a->name);
+	row(out, _("Address:"), a->address);
+	if (a->in.set)
+		server(out, _("Incoming mail"), a, &a->in);
+	if (a->out.set)
+		server(out, _("Outgoing mail"), a, &a->out);
+	buf_adds(out, "\n");
+	switch (a->password_mode) {
+	case PASSWORD_COMMAND:
+		row(out, _("Password:"), _("from the command below"));
+		row(out, "", a->password_command);
+		break;
+	case PASSWORD_STORED:
+		row(out, _("Password:"), _("stored in the file below"));
+		row(out, "", a->password_file);
+		break;
+	default:
+		row(out, _("Password:"), _("your account password (not written here)"));
+		break;
+	}
+	if (o && o->generated_at && *o->generated_at)
+		row(out, _("Generated:"), o->generated_at);
+	(void)err;
+	return true;
+}

@@ -1,0 +1,106 @@
+/* writers.h - account settings in the formats mail clients read.
+ *
+ * One writer per format behind one interface (STYLE.md: tables over
+ * branches): writer_find("mutt")->write(...) renders an account into a
+ * buffer; writing the buffer to disk is safe_write()'s job, never the
+ * writer's.  Every value taken from the account is escaped for the
+ * format (muttrc double-quoted strings, XML entities, JavaScript string
+ * escapes, msmtprc quoting); account_validate() is expected to have
+ * passed, but a writer stays safe without it.
+ */
+#ifndef MS_WRITERS_H
+#define MS_WRITERS_H
+
+#include "account.h"
+#include "base/buf.h"
+#include "base/err.h"
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* What a Thunderbird profile already holds (thunderbird_profile_scan). */
+struct tb_profile {
+	char *accounts;    /* mail.accountmanager.accounts, NULL if unset */
+	char *smtpservers; /* mail.smtpservers, NULL if unset */
+	char *default_account; /* mail.accountmanager.defaultaccount */
+	char **keys;       /* every account/server/identity/smtp key in use */
+	size_t nkeys;
+};
+
+/* Extra input for a writer beyond the account itself. */
+struct writer_opts {
+	/* thunderbird: the profile being extended, or NULL for a new one. */
+	const struct tb_profile *profile;
+	/* text: when the settings were generated ("" or NULL: not shown). */
+	const char *generated_at;
+};
+
+struct writer {
+	const char *name;        /* --format value */
+	const char *description; /* N_() marked; translate on display */
+	/* Formats whose output can carry a password command or a stored
+	 * password (mutt, neomutt, msmtp); the others refuse both. */
+	bool password_capable;
+	/* write: append the rendering of a to out.  Returns false with err
+	 * set when the account cannot be expressed in this format. */
+	bool (*write)(const struct account *a, const struct writer_opts *o, struct buf *out,
+		      struct ms_err *err);
+	/* write_secret: the separate mode-0600 file for PASSWORD_STORED
+	 * (NULL: the format has none). */
+	bool (*write_secret)(const struct account *a, struct buf *out, struct ms_err *err);
+};
+
+extern const struct writer writers[];
+extern const size_t writers_count;
+/* writer_find: by --format name, or NULL. */
+const struct writer *writer_find(const char *name);
+
+/* The writers (one file each). */
+bool write_muttrc(const struct account *a, const struct writer_opts *o, struct buf *out,
+		  struct ms_err *err);
+bool write_muttrc_secret(const struct account *a, struct buf *out, struct ms_err *err);
+bool write_thunderbird_prefs(const struct account *a, const struct writer_opts *o, struct buf *out,
+			     struct ms_err *err);
+bool write_autoconfig(const struct account *a, const struct writer_opts *o, struct buf *out,
+		      struct ms_err *err);
+bool write_text(const struct account *a, const struct writer_opts *o, struct buf *out,
+		struct ms_err *err);
+bool write_msmtp(const struct account *a, const struct writer_opts *o, struct buf *out,
+		 struct ms_err *err);
+bool write_msmtp_secret(const struct account *a, struct buf *out, struct ms_err *err);
+
+/* Escapers, exposed for the tests.  Each appends s to out. */
+/* muttrc: inside "...": \ " ` $ escaped, control characters as \ooo. */
+void muttrc_quote(struct buf *out, const char *s);
+/* URL user info: everything but unreserved characters as %XX ('@' %40). */
+void url_userinfo(struct buf *out, const char *s);
+/* XML text and attribute values: & < > " ' as entities; characters XML
+ * 1.0 cannot hold and invalid UTF-8 become U+FFFD. */
+void xml_escape(struct buf *out, const char *s);
+/* JavaScript string literal contents for prefs files: \ " ' escaped,
+ * control characters and U+2028/U+2029 as \uXXXX. */
+void js_escape(struct buf *out, const char *s);
+/* POSIX shell single-quoted word, quotes included. */
+void sh_quote(struct buf *out, const char *s);
+
+/* thunderbird_profile_scan: read the text of a profile's prefs.js into p
+ * (lists and keys in use).  Never fails: what it cannot parse it skips. */
+void thunderbird_profile_scan(const char *prefs_js, struct tb_profile *p);
+void thunderbird_profile_free(struct tb_profile *p);
+
+/* safe_write: write len bytes of data to path so that path holds either
+ * its old content or all of the new one, whatever happens:
+ *  - the data goes to a temporary file in path's directory, is flushed
+ *    with fsync, and renamed over path (then the directory is synced);
+ *  - an existing path is refused unless force; with force its old content
+ *    stays in path + ".bak" (replacing an older .bak);
+ *  - mode is 0600 when secret, else 0666 less the umask, and never wider
+ *    than an existing file's;
+ *  - on failure the temporary file is removed, path is untouched, and err
+ *    (ERR_LOCAL) names the path and the reason.
+ * For tests only: MAILSETUP_TEST_PAUSE_BEFORE_RENAME=N in the environment
+ * sleeps N seconds between the fsync and the rename. */
+bool safe_write(const char *path, const char *data, size_t len, bool force, bool secret,
+		struct ms_err *err);
+
+#endif

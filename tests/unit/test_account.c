@@ -1,0 +1,133 @@
+/* test_account.c - the account model: JSON shapes, validation, defaults. */
+#include "config.h"
+
+#include "account.h"
+#include "tap.h"
+
+#include <string.h>
+
+static bool from_json(struct account *a, const char *json, struct ms_err *e)
+{
+	err_clear(e);
+	return account_from_json_text(a, json, strlen(json), e);
+}
+
+static bool valid(const struct account *a, bool plain, struct ms_err *e)
+{
+	err_clear(e);
+	return account_validate(a, plain, e);
+}
+
+int main(void)
+{
+	plan(39);
+	struct account a;
+	struct ms_err e;
+
+	/* ---- (a) a diagnose report: host, ports, recommended ---- */
+	account_init(&a);
+	ok(from_json(&a,
+		     "{\"host\":\"mail.example.org\",\"ports\":[],\"findings\":[],"
+		     "\"recommended\":{\"incoming\":{\"protocol\":\"imap\",\"host\":\"mail.example.org\","
+		     "\"port\":993,\"security\":\"tls\",\"ok\":true},"
+		     "\"outgoing\":{\"protocol\":\"smtp\",\"host\":\"mail.example.org\",\"port\":587,"
+		     "\"security\":\"starttls\",\"username\":\"zoe\",\"auth\":\"PLAIN\"}}}",
+		     &e),
+	   "diagnose report accepted");
+	ok(a.in.set && a.in.proto == PROTO_IMAP && a.in.port == 993 && a.in.security == SEC_TLS,
+	   "diagnose: incoming IMAP 993 TLS");
+	ok(a.in.verified, "diagnose: a probe's ok counts as verified");
+	ok(a.out.set && a.out.port == 587 && a.out.security == SEC_STARTTLS,
+	   "diagnose: outgoing 587 STARTTLS");
+	is_str(a.out.username, "zoe", "diagnose: the username is taken");
+	ok(a.address == NULL, "diagnose: no address (it comes from --address)");
+	ok(!valid(&a, false, &e) && strstr(e.msg, "--address"), "without an address it is refused, naming --address");
+	account_set(&a.address, "zoe@example.org");
+	ok(valid(&a, false, &e), "with an address it is valid");
+	account_free(&a);
+
+	/* ---- (b) a discover report: address + recommended ---- */
+	account_init(&a);
+	ok(from_json(&a,
+		     "{\"address\":\"zoe@example.org\",\"candidates\":[],\"recommended\":{"
+		     "\"incoming\":{\"protocol\":\"pop3\",\"host\":\"pop.example.org\",\"security\":\"starttls\"},"
+		     "\"outgoing\":null}}",
+		     &e),
+	   "discover report accepted");
+	is_str(a.address, "zoe@example.org", "discover: address");
+	ok(a.in.proto == PROTO_POP3 && account_port(&a.in) == 110, "discover: POP3, default port 110 for STARTTLS");
+	ok(!a.out.set, "discover: a null outgoing stays unset");
+	account_free(&a);
+
+	/* ---- (c) an account object ---- */
+	account_init(&a);
+	ok(from_json(&a,
+		     "{\"address\":\"zoe@example.org\",\"name\":\"Zo\\u00eb\",\"incoming\":{\"protocol\":\"imap\","
+		     "\"host\":\"imap.example.org\"},\"outgoing\":{\"host\":\"smtp.example.org\","
+		     "\"auth\":\"OAuth2\",\"verified\":true,\"verified_at\":\"2024-05-01T12:00:00Z\"}}",
+		     &e),
+	   "account object accepted");
+	is_str(a.name, "Zo\xc3\xab", "account: name (JSON escapes decoded)");
+	ok(a.out.proto == PROTO_SMTP && account_port(&a.out) == 465, "account: outgoing defaults to SMTP, 465 TLS");
+	ok(a.out.auth == AUTH_OAUTH2 && a.out.verified, "account: auth and verified");
+	is_str(account_username(&a, &a.in), "zoe@example.org", "the username defaults to the address");
+	is_str(account_domain(&a), "example.org", "the domain is the part after @");
+	account_free(&a);
+
+	/* ---- bad JSON is a usage error with a reason ---- */
+	account_init(&a);
+	ok(!from_json(&a, "{\"host\": ", &e) && e.cat == ERR_USAGE, "truncated JSON refused");
+	ok(!from_json(&a, "[1,2]", &e), "a JSON array refused");
+	ok(!from_json(&a, "{\"address\":\"a@b\"}", &e) && strstr(e.msg, "incoming"),
+	   "an object without servers refused, saying what was expected");
+	ok(!from_json(&a, "{\"incoming\":{\"protocol\":\"smtp\",\"host\":\"h\"}}", &e),
+	   "SMTP as incoming refused");
+	ok(!from_json(&a, "{\"incoming\":{\"host\":\"h\",\"port\":70000}}", &e) && strstr(e.msg, "port"),
+	   "port out of range refused");
+	ok(!from_json(&a, "{\"incoming\":{\"host\":\"h\",\"security\":\"ssl3\"}}", &e),
+	   "unknown security refused");
+	ok(!from_json(&a, "{\"incoming\":{\"host\":\"h\",\"host\":\"i\"}}", &e),
+	   "duplicate keys refused");
+	account_free(&a);
+
+	/* ---- validation: hostile and broken values ---- */
+	account_init(&a);
+	account_set(&a.address, "zoe@example.org");
+	a.in.set = true;
+	account_set(&a.in.host, "imap.example.org");
+	ok(valid(&a, false, &e), "a plain good account is valid");
+	account_set(&a.name, "Zoe\nset imap_pass=x");
+	ok(!valid(&a, false, &e) && e.cat == ERR_USAGE && strstr(e.msg, "name"),
+	   "a newline in the name is refused, naming the field");
+	account_set(&a.name, "Zo\xc3");
+	ok(!valid(&a, false, &e), "invalid UTF-8 in the name is refused");
+	account_set(&a.name, "Eve \"`$<>'\\");
+	ok(valid(&a, false, &e), "quotes, backticks, $ and < are fine in a name (writers escape them)");
+	account_set(&a.in.username, "u\rser");
+	ok(!valid(&a, false, &e), "a carriage return in the user name is refused");
+	account_set(&a.in.username, NULL);
+	account_set(&a.in.host, "imap.example.org\";evil");
+	ok(!valid(&a, false, &e) && strstr(e.msg, "server name"), "a host name with quotes is refused");
+	account_set(&a.in.host, "::1");
+	ok(valid(&a, false, &e), "an IPv6 address is a valid host");
+	account_set(&a.address, "zoe\"@example.org");
+	ok(!valid(&a, false, &e), "an address with a quote is refused");
+	account_set(&a.address, "zoe@example.org");
+	a.in.security = SEC_PLAIN;
+	ok(!valid(&a, false, &e) && strstr(e.msg, "plaintext"), "plaintext refused without allow_plaintext");
+	ok(valid(&a, true, &e), "plaintext accepted when allowed");
+	a.in.security = SEC_TLS;
+	a.password_mode = PASSWORD_COMMAND;
+	account_set(&a.password_command, "pass show `id`");
+	ok(!valid(&a, false, &e) && strstr(e.msg, "backtick"), "a backtick in the password command is refused");
+	account_set(&a.password_command, "pass show mail\\");
+	ok(!valid(&a, false, &e), "a password command ending in a backslash is refused");
+	account_set(&a.password_command, "pass show \"mail/zoe's\" | head -1");
+	ok(valid(&a, false, &e), "an ordinary password command is fine");
+	account_free(&a);
+
+	enum account_auth au;
+	ok(account_auth_parse("CRAM-MD5", &au) && au == AUTH_PASSWORD_ENCRYPTED,
+	   "SASL names map to auth methods, any case");
+	return done_testing();
+}
