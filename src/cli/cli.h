@@ -73,6 +73,8 @@ void cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((forma
 char *cli_read_password(const struct cli_opts *o, const char *user, const char *where);
 
 /* Output helpers. */
+/* cli_now_iso: the current UTC time as 2026-11-23T08:00:00Z. */
+void cli_now_iso(char *buf, size_t len);
 bool cli_utf8(void);
 const char *cli_mark(bool ok);
 enum exit_code cli_exit_for(const struct probe_result *r);

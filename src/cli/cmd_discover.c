@@ -117,6 +117,13 @@ static json_t *server_json(const struct run *run, const struct disc_candidate *c
 	json_object_set_new(o, "port", json_integer(c->port));
 	json_object_set_new(o, "security", json_string(security_name(c->security)));
 	json_object_set_new(o, "username", json_string(user_of(run, c)));
+	/* What generate's settings sheet reports as verified, and when. */
+	json_object_set_new(o, "verified", json_boolean(c->verified));
+	if (c->verified) {
+		char when[32];
+		cli_now_iso(when, sizeof when);
+		json_object_set_new(o, "verified_at", json_string(when));
+	}
 	return o;
 }
 

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 enum {
@@ -327,6 +328,14 @@ char *cli_read_password(const struct cli_opts *o, const char *user, const char *
 			  "MAILSETUP_PASSWORD, or --no-login\n"),
 			user);
 	return s;
+}
+
+void cli_now_iso(char *buf, size_t len)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 bool cli_utf8(void)
