@@ -368,6 +368,7 @@ enum exit_code cli_exit_for(const struct probe_result *r)
 	case DIAG_CERT_UNTRUSTED:
 	case DIAG_CERT_INCOMPLETE_CHAIN:
 	case DIAG_TLS_HANDSHAKE_FAILED:
+	case DIAG_TLS_VERSION_OLD:
 		return EXIT_TLS;
 	case DIAG_AUTH_FAILED:
 		return EXIT_AUTH;

@@ -364,7 +364,14 @@ static bool old_tls(const struct probe_result *r)
 static void x_tls_old(const struct probe_result *r, struct buf *msg, struct buf *fx,
 		      struct diag_fix *f)
 {
-	buf_addf(msg, _("The server negotiated %s, which is obsolete (RFC 8996)."), r->tls.version);
+	if (r->tls.handshake_done)
+		buf_addf(msg, _("The server negotiated %s, which is obsolete (RFC 8996)."),
+			 r->tls.version);
+	else
+		buf_adds(msg, _("The server speaks only TLS versions older than 1.2, which are "
+				"obsolete and insecure (RFC 8996); mailsetup refuses them, as current "
+				"mail clients do."));
+	buf_adds(fx, _("No automatic fix: the server's administrator must enable TLS 1.2 or 1.3."));
 }
 
 /* ---- plaintext ----------------------------------------------------------- */
@@ -504,7 +511,7 @@ static const struct rule rules[] = {
 	{DIAG_CERT_UNTRUSTED, "cert-untrusted", SEV_ERROR, NULL, x_cert_untrusted},
 	{DIAG_CERT_INCOMPLETE_CHAIN, "cert-incomplete-chain", SEV_ERROR, NULL, x_cert_chain},
 	{DIAG_TLS_HANDSHAKE_FAILED, "tls-handshake-failed", SEV_ERROR, NULL, x_tls_failed},
-	{DIAG_TLS_VERSION_OLD, "tls-version-old", SEV_WARNING, old_tls, x_tls_old},
+	{DIAG_TLS_VERSION_OLD, "tls-version-old", SEV_ERROR, old_tls, x_tls_old},
 	{DIAG_PLAINTEXT_ONLY, "plaintext-only", SEV_WARNING, plaintext_only, x_plaintext_only},
 	{DIAG_PLAINTEXT_REFUSED, "plaintext-refused", SEV_ERROR, NULL, x_plaintext_refused},
 	{DIAG_LOGIN_DISABLED, "login-disabled", SEV_ERROR, NULL, x_login_disabled},

@@ -178,9 +178,12 @@ void tls_collect(SSL *ssl, struct tls_facts *f, bool handshake_done)
 {
 	tls_facts_free(f);
 	f->handshake_done = handshake_done;
-	snprintf(f->version, sizeof f->version, "%s", SSL_get_version(ssl));
-	const char *c = SSL_get_cipher_name(ssl);
-	snprintf(f->cipher, sizeof f->cipher, "%s", c ? c : "");
+	if (handshake_done) {
+		/* Before a handshake completes these name what was offered. */
+		snprintf(f->version, sizeof f->version, "%s", SSL_get_version(ssl));
+		const char *c = SSL_get_cipher_name(ssl);
+		snprintf(f->cipher, sizeof f->cipher, "%s", c ? c : "");
+	}
 	f->verify_code = tls_first_verify_error(ssl, &f->verify_depth);
 	if (f->verify_code == X509_V_OK)
 		f->verify_code = SSL_get_verify_result(ssl);

@@ -387,6 +387,13 @@ static void tls_failed(struct probe *p)
 		free(greet);
 		return;
 	}
+	const char *a = r->tls.alert;
+	if (strstr(a, "protocol version") || strstr(a, "unsupported protocol") ||
+	    strstr(a, "no protocols available")) {
+		/* The server's highest version is below our minimum, TLS 1.2. */
+		probe_fail(p, DIAG_TLS_VERSION_OLD, ERR_TLS, NULL, "%s", c->err.msg);
+		return;
+	}
 	probe_fail(p, DIAG_TLS_HANDSHAKE_FAILED, ERR_TLS, NULL, "%s", c->err.msg);
 }
 

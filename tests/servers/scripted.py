@@ -96,6 +96,7 @@ import os
 import re
 import socket
 import ssl
+import warnings
 import struct
 import sys
 import threading
@@ -711,6 +712,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--record", help="append client bytes here (+ .plain)")
     p.add_argument("--cert", help="PEM certificate (chain) for tls")
     p.add_argument("--key", help="PEM private key for tls")
+    p.add_argument("--tls-max", choices=["1.0", "1.1", "1.2", "1.3"],
+                   help="highest TLS version to accept (old servers)")
     p.add_argument("--connections", type=int, default=1,
                    help="exit after serving this many connections")
     p.add_argument("--max-seconds", type=float, default=60.0,
@@ -752,6 +755,15 @@ def main(argv: list[str] | None = None) -> int:
         except (OSError, ssl.SSLError) as e:
             log(f"cannot load --cert/--key: {e}")
             return 2
+        if args.tls_max:
+            # An old server: allow the old versions (and the security
+            # level they need), cap at the version asked for.
+            versions = {"1.0": ssl.TLSVersion.TLSv1, "1.1": ssl.TLSVersion.TLSv1_1,
+                        "1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3}
+            warnings.simplefilter("ignore", DeprecationWarning)
+            ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+            ctx.minimum_version = ssl.TLSVersion.TLSv1
+            ctx.maximum_version = versions[args.tls_max]
     elif any(step.name == "tls" for step in steps):
         log(f"{args.script}: uses tls but --cert/--key are missing")
         return 2
