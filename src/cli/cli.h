@@ -64,6 +64,9 @@ struct cli_opts {
  * index of the first operand, or -1 after printing a usage error.  The
  * caller frees o->overrides (net_overrides_free). */
 int cli_parse(const char *cmd, int argc, char **argv, struct cli_opts *o);
+/* cli_error: "mailsetup CMD: message" on stderr; cli_usage_error adds
+ * the pointer to --help. */
+void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* cli_read_password: from --password-fd, --password-file,

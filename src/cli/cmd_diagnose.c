@@ -198,7 +198,7 @@ int cmd_diagnose(int argc, char **argv)
 	struct conn_addr *addrs = NULL;
 	base.naddrs = conn_resolve(base.host, 1, &addrs, &err);
 	if (!base.naddrs) {
-		fprintf(stderr, "mailsetup diagnose: %s\n", err.msg);
+		cli_error("diagnose", "%s", err.msg);
 		secret_free(password);
 		free(ports);
 		return EXIT_NETWORK;
@@ -206,7 +206,7 @@ int cmd_diagnose(int argc, char **argv)
 	base.addrs = addrs;
 	base.tls_ctx = tls_ctx_new(o.cafile, &err);
 	if (!base.tls_ctx) {
-		fprintf(stderr, "mailsetup diagnose: %s\n", err.msg);
+		cli_error("diagnose", "%s", err.msg);
 		secret_free(password);
 		free(addrs);
 		free(ports);

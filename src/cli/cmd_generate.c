@@ -63,16 +63,6 @@ static bool read_file(const char *path, struct buf *out)
 	return ok;
 }
 
-static void local_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void local_error(const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "mailsetup %s: ", CMD);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n");
-}
 
 /* server_option: --imap/--pop3/--smtp HOST[:PORT] into s. */
 static bool server_option(const char *opt, const char *arg, enum ms_proto proto,
@@ -227,7 +217,7 @@ int cmd_generate(int argc, char **argv)
 	if (o.from_json) {
 		struct buf in = {0};
 		if (!read_file(o.from_json, &in)) {
-			local_error(_("cannot read %s: %s"),
+			cli_error(CMD, _("cannot read %s: %s"),
 				    strcmp(o.from_json, "-") ? o.from_json : _("standard input"),
 				    strerror(errno));
 			buf_free(&in);
@@ -276,7 +266,7 @@ int cmd_generate(int argc, char **argv)
 		char *prefs = xasprintf("%s/prefs.js", o.thunderbird_profile);
 		struct buf in = {0};
 		if (access(o.thunderbird_profile, R_OK | X_OK) != 0) {
-			local_error(_("cannot use the Thunderbird profile %s: %s"),
+			cli_error(CMD, _("cannot use the Thunderbird profile %s: %s"),
 				    o.thunderbird_profile, strerror(errno));
 			free(prefs);
 			rc = EXIT_LOCAL;
@@ -284,7 +274,7 @@ int cmd_generate(int argc, char **argv)
 		}
 		/* A profile Thunderbird never started has no prefs.js yet. */
 		if (!read_file(prefs, &in) && errno != ENOENT) {
-			local_error(_("cannot read %s: %s"), prefs, strerror(errno));
+			cli_error(CMD, _("cannot read %s: %s"), prefs, strerror(errno));
 			buf_free(&in);
 			free(prefs);
 			rc = EXIT_LOCAL;

@@ -123,7 +123,7 @@ int cmd_probe(int argc, char **argv)
 	err_clear(&err);
 	req.tls_ctx = tls_ctx_new(o.cafile, &err);
 	if (!req.tls_ctx) {
-		fprintf(stderr, "mailsetup probe: %s\n", err.msg);
+		cli_error("probe", "%s", err.msg);
 		secret_free(password);
 		free(host);
 		return EXIT_LOCAL;

@@ -88,14 +88,29 @@ static const struct option long_opts[] = {
 	{NULL, 0, NULL, 0},
 };
 
+static void cli_verror(const char *cmd, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+static void cli_verror(const char *cmd, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "mailsetup %s: ", cmd);
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+}
+
+void cli_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	cli_verror(cmd, fmt, ap);
+	va_end(ap);
+}
+
 void cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "mailsetup %s: ", cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cli_verror(cmd, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n");
 	fprintf(stderr, _("Try 'mailsetup --help' for more information.\n"));
 }
 
