@@ -29,7 +29,7 @@ static const struct command commands[] = {
 	{"discover", cmd_discover, N_("discover [OPTIONS] ADDRESS"),
 	 N_("find and verify the servers for ADDRESS")},
 	{"generate", cmd_generate, N_("generate [OPTIONS]"),
-	 N_("write settings for mutt, neomutt, Thunderbird or as text")},
+	 N_("write settings for mutt, neomutt, Thunderbird, msmtp or as text")},
 };
 
 static void usage(FILE *f)
@@ -60,6 +60,16 @@ static void usage(FILE *f)
 	fprintf(f, _("Diagnose options:\n"
 		     "      --ports LIST                ports to check, e.g. 993,587,2525/smtp,10465/smtp/tls\n"
 		     "                                  (default 993,143,995,110,465,587,25)\n\n"));
+	fprintf(f, _("Generate options:\n"
+		     "      --format text|mutt|neomutt|thunderbird|autoconfig|msmtp\n"
+		     "      --from-json FILE|-          take the account from diagnose/discover JSON\n"
+		     "      --address ADDRESS, --name NAME\n"
+		     "      --imap HOST[:PORT], --pop3 HOST[:PORT], --smtp HOST[:PORT]\n"
+		     "      --incoming-security MODE, --outgoing-security MODE\n"
+		     "      --output FILE               write FILE safely (--force replaces, keeps FILE.bak)\n"
+		     "      --password-command CMD      let the client run CMD for the password\n"
+		     "      --store-password            store it in a separate mode-0600 file\n"
+		     "      --thunderbird-profile DIR   extend that profile's account lists\n\n"));
 	fprintf(f, _("Discover options (--resolve and --connect-to apply to probe too):\n"
 		     "      --dns-server ADDR[:PORT]    ask this DNS server (MX, SRV, addresses)\n"
 		     "      --ispdb-url URL             ISPDB base URL (default %s)\n"
