@@ -7,6 +7,8 @@ set -u
 : "${MAILSETUP:=$top_builddir/mailsetup}"
 MS_RUN="$top_builddir/tests/run"
 export LC_ALL=C.UTF-8
+# A developer's own configuration must not change what the tests see.
+export MAILSETUP_CONFIG=/dev/null
 
 _tap_n=0
 _tap_failed=0

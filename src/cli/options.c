@@ -125,11 +125,77 @@ static bool parse_int(const char *s, long lo, long hi, long *out)
 	return true;
 }
 
+/* The configuration file: "key = value" lines, '#' comments.  Values
+ * live until exit (they are defaults for the options). */
+static char *config_values[2];
+static const char *const config_keys[] = {"ispdb-url", "dns-server"};
+
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	char *e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+/* load_config: $MAILSETUP_CONFIG, else $XDG_CONFIG_HOME/mailsetup/config,
+ * else ~/.config/mailsetup/config.  A missing file is no error; a line
+ * that is not "key = value" or an unknown key is reported and ignored. */
+static void load_config(const char *cmd, struct cli_opts *o)
+{
+	char path[4096];
+	const char *env = getenv("MAILSETUP_CONFIG"), *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	if (env)
+		snprintf(path, sizeof path, "%s", env);
+	else if (xdg && *xdg)
+		snprintf(path, sizeof path, "%s/mailsetup/config", xdg);
+	else if (home && *home)
+		snprintf(path, sizeof path, "%s/.config/mailsetup/config", home);
+	else
+		return;
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		if (errno != ENOENT)
+			cli_error(cmd, _("cannot read %s: %s"), path, strerror(errno));
+		return;
+	}
+	char line[4096];
+	int n = 0;
+	while (fgets(line, sizeof line, f)) {
+		n++;
+		char *l = trim(line);
+		if (!*l || *l == '#')
+			continue;
+		char *eq = strchr(l, '=');
+		size_t k = 0;
+		if (eq) {
+			*eq = '\0';
+			char *key = trim(l), *val = trim(eq + 1);
+			for (k = 0; k < sizeof config_keys / sizeof config_keys[0]; k++)
+				if (strcmp(key, config_keys[k]) == 0 && *val) {
+					free(config_values[k]);
+					config_values[k] = xstrdup(val);
+					break;
+				}
+		}
+		if (!eq || k == sizeof config_keys / sizeof config_keys[0])
+			cli_error(cmd, _("%s:%d: ignored (expected ispdb-url = URL or dns-server = ADDR)"),
+				  path, n);
+	}
+	fclose(f);
+	o->ispdb_url = config_values[0];
+	o->dns_server = config_values[1];
+}
+
 int cli_parse(const char *cmd, int argc, char **argv, struct cli_opts *o)
 {
 	memset(o, 0, sizeof *o);
 	o->password_fd = -1;
 	o->timeout_s = PROBE_DEFAULT_TIMEOUT_MS / 1000;
+	load_config(cmd, o); /* defaults; the command line overrides them */
 	optind = 1;
 	opterr = 0;
 	int c;
