@@ -559,10 +559,12 @@ static void draw_tests(void)
 		keys = _("testing...   Ctrl-C quit");
 	else if (d < 0)
 		keys = _("Enter next   e edit   p password   Esc back");
+	else if (W.res[d]->tls.sha256[0] && !W.res[d]->tls.verified)
+		keys = _("c certificate   r re-test   e edit   p password   Esc back");
 	else if (fnd.n && fnd.v[0].fix.n)
-		keys = _("f apply fix and re-test   e edit   p password   c certificate   Esc back");
+		keys = _("f apply fix and re-test   e edit   p password   Esc back");
 	else
-		keys = _("r re-test   e edit   p password   c certificate   Esc back");
+		keys = _("r re-test   e edit   p password   Esc back");
 	if (!tui_frame(_("mailsetup - testing the servers"), 4, keys)) {
 		findings_free(&fnd);
 		refresh();
