@@ -801,6 +801,16 @@ static char *config_dir(void)
 	return xasprintf("%s/.config/mailsetup", home && *home ? home : ".");
 }
 
+/* tilde: path for display, with the home directory as "~" (caller frees). */
+static char *tilde(const char *path)
+{
+	const char *home = getenv("HOME");
+	size_t n = home ? strlen(home) : 0;
+	if (n > 1 && strncmp(path, home, n) == 0 && path[n] == '/')
+		return xasprintf("~%s", path + n);
+	return xstrdup(path);
+}
+
 /* mkdirs: make path's parent directories (mode 0700 for new ones). */
 static void mkdirs(const char *path)
 {
@@ -882,9 +892,10 @@ static void draw_output(size_t cur, const char *message)
 		tui_put(y, 2, 20, line);
 		if (i == cur)
 			attroff(A_REVERSE);
-		char *p = escape_display_str(W.path[i]);
+		char *t = tilde(W.path[i]);
+		char *p = escape_display_str(t);
 		tui_put(y, 21, 57, p);
-		free(p);
+		free(p), free(t);
 	}
 	int y = 4 + (int)n;
 	tui_put(y, 2, 76,
@@ -969,34 +980,39 @@ static char *save(size_t cur)
 		}
 		stored = secret.len > 0;
 		char *pwfile = xasprintf("%s.password", W.path[i]);
+		char *shown = tilde(W.path[i]);
 		bool force = false;
 		bool exists = access(W.path[i], F_OK) == 0 || (stored && access(pwfile, F_OK) == 0);
 		if (exists) {
 			char q[PATH_MAX + 128];
 			snprintf(q, sizeof q, _("%s exists. o overwrite (the old one is kept as .bak)   n skip"),
-				 W.path[i]);
+				 shown);
 			force = confirm(cur, q);
 			if (!force) {
-				buf_addf(&report, _("%s: skipped, %s exists\n"), writers[i].name, W.path[i]);
-				free(pwfile);
+				buf_addf(&report, _("%s: skipped, %s exists\n"), writers[i].name, shown);
+				free(pwfile), free(shown);
 				goto next;
 			}
 		}
 		mkdirs(W.path[i]);
 		if (stored && !safe_write(pwfile, secret.data, secret.len, force, true, &err)) {
 			buf_addf(&report, "%s: %s\n", writers[i].name, err.msg);
-			free(pwfile);
+			free(pwfile), free(shown);
 			goto next;
 		}
-		if (stored)
-			buf_addf(&report, _("Wrote %s (the password, mode 0600)\n"), pwfile);
+		if (stored) {
+			char *t = tilde(pwfile);
+			buf_addf(&report, _("Wrote %s (the password, mode 0600)\n"), t);
+			free(t);
+		}
 		free(pwfile);
 		if (safe_write(W.path[i], text.data, text.len, force, false, &err)) {
-			buf_addf(&report, _("Wrote %s (%s)\n"), W.path[i], writers[i].name);
+			buf_addf(&report, _("Wrote %s (%s)\n"), shown, writers[i].name);
 			W.want[i] = false;
 		} else {
 			buf_addf(&report, "%s: %s\n", writers[i].name, err.msg);
 		}
+		free(shown);
 	next:
 		buf_free(&text);
 		buf_cleanse(&secret);
