@@ -18,8 +18,8 @@
 
 #define TUI_MIN_COLS 80
 #define TUI_MIN_ROWS 24
-#define TUI_TICK_MS 100 /* signal checks and the spinner */
-#define TUI_STEPS 6
+#define TUI_TICK_MS  100 /* signal checks and the spinner */
+#define TUI_STEPS    6
 
 /* tui_start / tui_end: curses on and off (tui_end is safe twice). */
 void tui_start(void);
@@ -46,9 +46,9 @@ const char *tui_spinner(unsigned tick);
 
 /* A form of labelled one-line fields (libform), one per row. */
 struct tui_field {
-	const char *label;  /* translated */
-	int width;          /* columns on screen */
-	bool secret;        /* not used by libform fields: see tui_password */
+	const char *label; /* translated */
+	int width;	   /* columns on screen */
+	bool secret;	   /* not used by libform fields: see tui_password */
 };
 /* tui_validate_fn: NULL if values are acceptable, else a message and
  * *bad the index of the field to put the cursor in. */

@@ -171,7 +171,8 @@ static const char *check_address(void *arg, char **v, int *bad)
 
 static enum tui_result screen_address(void)
 {
-	const struct tui_field f[] = {{_("Your name"), 44, false}, {_("E-mail address"), 44, false}};
+	const struct tui_field f[] = {{_("Your name"), 44, false},
+				      {_("E-mail address"), 44, false}};
 	char *v[2] = {W.name ? xstrdup(W.name) : NULL, W.address ? xstrdup(W.address) : NULL};
 	enum tui_result r = tui_form(
 		_("mailsetup - new account"), 1, _("Enter next   Tab field   Esc quit"),
@@ -196,7 +197,8 @@ static char *sources_text(unsigned bits)
 	buf_adds(&b, "");
 	for (int s = 0; s < DSRC_COUNT; s++)
 		if (bits & (1u << s))
-			buf_addf(&b, "%s%s", b.len ? ", " : "", disc_source_label((enum disc_source)s));
+			buf_addf(&b, "%s%s", b.len ? ", " : "",
+				 disc_source_label((enum disc_source)s));
 	return buf_steal(&b);
 }
 
@@ -221,8 +223,10 @@ static void on_discover(void *ctx, const char *source, const char *label, enum m
 		if (strcmp(source, disc_source_id((enum disc_source)s)) != 0)
 			continue;
 		static const enum disc_status map[] = {
-			[DISCOVER_STARTED] = DSTAT_RUNNING,	  [DISCOVER_ANSWERED] = DSTAT_ANSWERED,
-			[DISCOVER_NOTHING] = DSTAT_NOTHING,	  [DISCOVER_ERROR] = DSTAT_ERROR,
+			[DISCOVER_STARTED] = DSTAT_RUNNING,
+			[DISCOVER_ANSWERED] = DSTAT_ANSWERED,
+			[DISCOVER_NOTHING] = DSTAT_NOTHING,
+			[DISCOVER_ERROR] = DSTAT_ERROR,
 			[DISCOVER_NOT_NEEDED] = DSTAT_NOT_NEEDED,
 		};
 		W.src[s] = map[ev];
@@ -248,9 +252,9 @@ static void draw_server_line(int y, const char *what, const struct server *s)
 		snprintf(line, sizeof line, "%-9s %s", what, _("none found - press e to enter it"));
 	} else {
 		char *h = escape_display_str(s->host);
-		snprintf(line, sizeof line, "%-9s %-4s  %-24s %5u  %-9s %s%s%s", what, proto_label(s->proto),
-			 h, (unsigned)s->port, sec_label(s->security), *s->provenance ? "(" : "",
-			 s->provenance, *s->provenance ? ")" : "");
+		snprintf(line, sizeof line, "%-9s %-4s  %-24s %5u  %-9s %s%s%s", what,
+			 proto_label(s->proto), h, (unsigned)s->port, sec_label(s->security),
+			 *s->provenance ? "(" : "", s->provenance, *s->provenance ? ")" : "");
 		free(h);
 	}
 	tui_put(y, 2, 76, line);
@@ -260,10 +264,13 @@ static void draw_discovery(void)
 {
 	char title[160];
 	const char *at = strrchr(W.address, '@');
-	snprintf(title, sizeof title, _("mailsetup - finding servers for %s"), at ? at + 1 : W.address);
-	const char *keys = W.busy ? (W.back_asked ? _("going back when the running lookups end...   Ctrl-C quit")
-						  : _("Esc back   Ctrl-C quit"))
-				  : _("Enter use these   e edit   Esc back");
+	snprintf(title, sizeof title, _("mailsetup - finding servers for %s"),
+		 at ? at + 1 : W.address);
+	const char *keys =
+		W.busy ? (W.back_asked
+				  ? _("going back when the running lookups end...   Ctrl-C quit")
+				  : _("Esc back   Ctrl-C quit"))
+		       : _("Enter use these   e edit   Esc back");
 	if (!tui_frame(title, 2, keys)) {
 		refresh();
 		return;
@@ -271,8 +278,9 @@ static void draw_discovery(void)
 	for (int s = 0; s < DSRC_COUNT; s++) {
 		const char *mark = W.src[s] == DSTAT_RUNNING	? tui_spinner(W.tick)
 				   : W.src[s] == DSTAT_ANSWERED ? tui_mark(true)
-				   : W.src[s] == DSTAT_ERROR || W.src[s] == DSTAT_TIMEOUT ? tui_mark(false)
-											: "\xc2\xb7";
+				   : W.src[s] == DSTAT_ERROR || W.src[s] == DSTAT_TIMEOUT
+					   ? tui_mark(false)
+					   : "\xc2\xb7";
 		if (!cli_utf8() && W.src[s] != DSTAT_RUNNING && W.src[s] != DSTAT_ANSWERED &&
 		    W.src[s] != DSTAT_ERROR && W.src[s] != DSTAT_TIMEOUT)
 			mark = ".";
@@ -283,13 +291,15 @@ static void draw_discovery(void)
 	}
 	int y = 4 + DSRC_COUNT;
 	if (W.busy) {
-		tui_put(y, 2, 76, _("Asking every source at once; the servers found are tested live."));
+		tui_put(y, 2, 76,
+			_("Asking every source at once; the servers found are tested live."));
 	} else {
 		draw_server_line(y, _("Incoming"), &W.in);
 		draw_server_line(y + 1, _("Outgoing"), &W.out);
 		if (!W.in.host || !W.out.host)
 			tui_wrap(y + 3, 2, 76, 3,
-				 _("Not every server could be found. Press e to type the settings your "
+				 _("Not every server could be found. Press e to type the settings "
+				   "your "
 				   "provider gives."));
 	}
 	refresh();
@@ -372,7 +382,8 @@ static const char *check_servers(void *arg, char **v, int *bad)
 			return _("Please type a server name.");
 		if ((i == 2 || i == 5) && (empty || strspn(v[i], "0123456789") != strlen(v[i]) ||
 					   atoi(v[i]) < 1 || atoi(v[i]) > 65535)) {
-			snprintf(msg, sizeof msg, _("'%s' is not a port number (1 to 65535)."), v[i]);
+			snprintf(msg, sizeof msg, _("'%s' is not a port number (1 to 65535)."),
+				 v[i]);
 			return msg;
 		}
 		if ((i == 3 || i == 6) && !security_parse(v[i], &sec))
@@ -406,9 +417,9 @@ static void fill_server(struct server *s, enum ms_proto p, const char *host, con
 static void screen_edit(void)
 {
 	const struct tui_field f[] = {
-		{_("Incoming protocol"), 6, false}, {_("Incoming server"), 44, false},
-		{_("Incoming port"), 6, false},	    {_("Incoming security"), 10, false},
-		{_("Outgoing server"), 44, false},  {_("Outgoing port"), 6, false},
+		{_("Incoming protocol"), 6, false},  {_("Incoming server"), 44, false},
+		{_("Incoming port"), 6, false},	     {_("Incoming security"), 10, false},
+		{_("Outgoing server"), 44, false},   {_("Outgoing port"), 6, false},
 		{_("Outgoing security"), 10, false}, {_("User name"), 44, false},
 	};
 	char *v[8];
@@ -420,7 +431,8 @@ static void screen_edit(void)
 	v[5] = W.out.host ? xasprintf("%u", (unsigned)W.out.port) : xstrdup("465");
 	v[6] = xstrdup(security_name(W.out.host ? W.out.security : SEC_TLS));
 	v[7] = xstrdup(W.in.user ? W.in.user : W.address);
-	if (tui_form(_("mailsetup - edit the servers"), 2, _("Enter use these   Tab field   Esc cancel"),
+	if (tui_form(_("mailsetup - edit the servers"), 2,
+		     _("Enter use these   Tab field   Esc cancel"),
 		     _("Protocol imap or pop3; security tls (implicit TLS, ports 993/995/465), "
 		       "starttls (143/110/587) or plain."),
 		     f, 8, v, check_servers, NULL) == TUI_NEXT) {
@@ -452,7 +464,8 @@ static int screen_discovery(void)
 			continue;
 		if (rc == OK && ch == 27)
 			return 0;
-		if ((rc == OK && (ch == '\r' || ch == '\n')) || (rc == KEY_CODE_YES && ch == KEY_ENTER)) {
+		if ((rc == OK && (ch == '\r' || ch == '\n')) ||
+		    (rc == KEY_CODE_YES && ch == KEY_ENTER)) {
 			if (W.in.host && W.out.host)
 				return 1;
 			screen_edit();
@@ -470,9 +483,10 @@ static int password_screen(void)
 	char *u = escape_display_str(W.in.user);
 	snprintf(prompt, sizeof prompt, _("The password of %s"), u);
 	free(u);
-	char *pw = tui_password(_("mailsetup - password"), 3, prompt,
-				_("It is used to test the login now and is not saved unless you ask "
-				  "for it on the last screen. Leave it empty to test without logging in."));
+	char *pw = tui_password(
+		_("mailsetup - password"), 3, prompt,
+		_("It is used to test the login now and is not saved unless you ask "
+		  "for it on the last screen. Leave it empty to test without logging in."));
 	if (!pw)
 		return 0;
 	secret_free(W.password);
@@ -676,24 +690,28 @@ static void screen_certificate(int d)
 	for (;;) {
 		char title[160];
 		char *h = escape_display_str(r->host);
-		snprintf(title, sizeof title, _("mailsetup - certificate of %s:%u"), h, (unsigned)r->port);
+		snprintf(title, sizeof title, _("mailsetup - certificate of %s:%u"), h,
+			 (unsigned)r->port);
 		free(h);
 		if (tui_frame(title, 4, _("r reject (default)   Enter reject"))) {
 			struct buf san = {0};
 			buf_adds(&san, "");
 			for (size_t i = 0; i < t->nsan; i++)
 				buf_addf(&san, "%s%s", i ? ", " : "", t->san[i]);
-			char *subject = escape_display_str(t->subject), *issuer = escape_display_str(t->issuer),
-			     *sans = escape_display_str(san.data), *why = escape_display_str(t->verify_error);
+			char *subject = escape_display_str(t->subject),
+			     *issuer = escape_display_str(t->issuer),
+			     *sans = escape_display_str(san.data),
+			     *why = escape_display_str(t->verify_error);
 			char valid[96];
 			snprintf(valid, sizeof valid, _("%s to %s"), t->not_before, t->not_after);
-			const char *label[] = {_("Subject"), _("Names (SAN)"), _("Issuer"), _("Valid"),
-					       _("SHA-256"), _("Problem")};
+			const char *label[] = {_("Subject"), _("Names (SAN)"), _("Issuer"),
+					       _("Valid"),   _("SHA-256"),     _("Problem")};
 			const char *val[] = {subject, sans, issuer, valid, t->sha256, why};
 			int y = 3;
 			for (int i = 0; i < 6; i++) {
 				tui_put(y, 2, 14, label[i]);
-				y += i == 4 ? tui_wrap(y, 16, 62, 2, val[i]) : tui_wrap(y, 16, 62, 3, val[i]);
+				y += i == 4 ? tui_wrap(y, 16, 62, 2, val[i])
+					    : tui_wrap(y, 16, 62, 3, val[i]);
 			}
 			struct findings fnd = {0};
 			diag_probe(r, &fnd);
@@ -701,8 +719,10 @@ static void screen_certificate(int d)
 				y += 1 + tui_wrap(y + 1, 2, 76, 4, fnd.v[0].message);
 			findings_free(&fnd);
 			tui_wrap(y + 1, 2, 76, 4,
-				 _("mailsetup does not log in to a server whose certificate it cannot verify. "
-				   "Trusting this certificate is not offered in this version: ask your "
+				 _("mailsetup does not log in to a server whose certificate it "
+				   "cannot verify. "
+				   "Trusting this certificate is not offered in this version: ask "
+				   "your "
 				   "provider, or give their CA with --cafile."));
 			free(subject), free(issuer), free(sans), free(why);
 			buf_free(&san);
@@ -739,7 +759,8 @@ static int screen_tests(void)
 			findings_free(&fnd);
 			continue;
 		}
-		bool enter = (rc == OK && (ch == '\r' || ch == '\n')) || (rc == KEY_CODE_YES && ch == KEY_ENTER);
+		bool enter = (rc == OK && (ch == '\r' || ch == '\n')) ||
+			     (rc == KEY_CODE_YES && ch == KEY_ENTER);
 		if (rc == OK && ch == 27) {
 			findings_free(&fnd);
 			return 0;
@@ -783,8 +804,12 @@ static const char *suffix_of(const char *format)
 	static const struct {
 		const char *format, *suffix;
 	} t[] = {
-		{"text", ".txt"},	  {"mutt", ".muttrc"},		     {"neomutt", ".neomuttrc"},
-		{"thunderbird", ".user.js"}, {"autoconfig", ".config-v1.1.xml"}, {"msmtp", ".msmtprc"},
+		{"text", ".txt"},
+		{"mutt", ".muttrc"},
+		{"neomutt", ".neomuttrc"},
+		{"thunderbird", ".user.js"},
+		{"autoconfig", ".config-v1.1.xml"},
+		{"msmtp", ".msmtprc"},
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
 		if (strcmp(t[i].format, format) == 0)
@@ -868,7 +893,8 @@ static bool render(size_t wi, struct buf *text, struct buf *secret, struct ms_er
 	char when[32];
 	cli_now_iso(when, sizeof when);
 	struct writer_opts wo = {.generated_at = when};
-	bool ok = account_validate(&a, W.o.allow_plaintext, err) && writers[wi].write(&a, &wo, text, err);
+	bool ok = account_validate(&a, W.o.allow_plaintext, err) &&
+		  writers[wi].write(&a, &wo, text, err);
 	if (ok && secret && a.password_mode == PASSWORD_STORED && writers[wi].write_secret)
 		ok = writers[wi].write_secret(&a, secret, err);
 	account_free(&a);
@@ -899,8 +925,9 @@ static void draw_output(size_t cur, const char *message)
 	}
 	int y = 4 + (int)n;
 	tui_put(y, 2, 76,
-		W.store_password ? _("Password: stored in a separate mode-0600 file (mutt, neomutt, msmtp)")
-				 : _("Password: not written; your mail client asks for it"));
+		W.store_password
+			? _("Password: stored in a separate mode-0600 file (mutt, neomutt, msmtp)")
+			: _("Password: not written; your mail client asks for it"));
 	y += 1;
 	tui_put(y, 2, 76, _(writers[cur].description));
 	y += 1;
@@ -937,10 +964,13 @@ static void edit_path(size_t cur)
 {
 	const struct tui_field f[] = {{_("Write to"), 56, false}};
 	char *v[1] = {xstrdup(W.path[cur])};
-	if (tui_form(_("mailsetup - where to write"), 5, _("Enter keep   Esc cancel"), NULL, f, 1, v,
-		     NULL, NULL) == TUI_NEXT && v[0][0]) {
+	if (tui_form(_("mailsetup - where to write"), 5, _("Enter keep   Esc cancel"), NULL, f, 1,
+		     v, NULL, NULL) == TUI_NEXT &&
+	    v[0][0]) {
 		free(W.path[cur]);
-		W.path[cur] = v[0][0] == '/' ? xstrdup(v[0]) : xasprintf("%s/%s", getenv("PWD") ? getenv("PWD") : ".", v[0]);
+		W.path[cur] = v[0][0] == '/' ? xstrdup(v[0])
+					     : xasprintf("%s/%s",
+							 getenv("PWD") ? getenv("PWD") : ".", v[0]);
 	}
 	free(v[0]);
 }
@@ -985,11 +1015,13 @@ static char *save(size_t cur)
 		bool exists = access(W.path[i], F_OK) == 0 || (stored && access(pwfile, F_OK) == 0);
 		if (exists) {
 			char q[PATH_MAX + 128];
-			snprintf(q, sizeof q, _("%s exists. o overwrite (the old one is kept as .bak)   n skip"),
+			snprintf(q, sizeof q,
+				 _("%s exists. o overwrite (the old one is kept as .bak)   n skip"),
 				 shown);
 			force = confirm(cur, q);
 			if (!force) {
-				buf_addf(&report, _("%s: skipped, %s exists\n"), writers[i].name, shown);
+				buf_addf(&report, _("%s: skipped, %s exists\n"), writers[i].name,
+					 shown);
 				free(pwfile), free(shown);
 				goto next;
 			}
@@ -1054,7 +1086,8 @@ static int screen_output(void)
 	char *dir = config_dir();
 	for (size_t i = 0; i < n; i++) {
 		if (!W.path[i])
-			W.path[i] = xasprintf("%s/%s%s", dir, W.address, suffix_of(writers[i].name));
+			W.path[i] =
+				xasprintf("%s/%s%s", dir, W.address, suffix_of(writers[i].name));
 	}
 	free(dir);
 	size_t cur = 0;
@@ -1134,9 +1167,7 @@ int cmd_wizard(int argc, char **argv)
 	int step = 1;
 	while (step) {
 		switch (step) {
-		case 1:
-			step = screen_address() == TUI_NEXT ? 2 : 0;
-			break;
+		case 1: step = screen_address() == TUI_NEXT ? 2 : 0; break;
 		case 2: step = screen_discovery() ? 3 : 1; break;
 		case 3: step = password_screen() ? 4 : 2; break;
 		case 4: step = screen_tests() ? 5 : 3; break;
