@@ -48,7 +48,6 @@ const char *tui_spinner(unsigned tick);
 struct tui_field {
 	const char *label; /* translated */
 	int width;	   /* columns on screen */
-	bool secret;	   /* not used by libform fields: see tui_password */
 };
 /* tui_validate_fn: NULL if values are acceptable, else a message and
  * *bad the index of the field to put the cursor in. */

@@ -209,7 +209,7 @@ enum tui_result tui_form(const char *title, int step, const char *keys, const ch
 	const char *message = NULL;
 	enum tui_result res = TUI_BACK;
 	bool posted = false, redraw = true, ok_size = false;
-	int intro_rows = intro ? 0 : 0;
+	int intro_rows = 0;
 	for (;;) {
 		if (redraw) {
 			if (posted)

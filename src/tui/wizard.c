@@ -171,8 +171,7 @@ static const char *check_address(void *arg, char **v, int *bad)
 
 static enum tui_result screen_address(void)
 {
-	const struct tui_field f[] = {{_("Your name"), 44, false},
-				      {_("E-mail address"), 44, false}};
+	const struct tui_field f[] = {{_("Your name"), 44}, {_("E-mail address"), 44}};
 	char *v[2] = {W.name ? xstrdup(W.name) : NULL, W.address ? xstrdup(W.address) : NULL};
 	enum tui_result r = tui_form(
 		_("mailsetup - new account"), 1, _("Enter next   Tab field   Esc quit"),
@@ -417,10 +416,9 @@ static void fill_server(struct server *s, enum ms_proto p, const char *host, con
 static void screen_edit(void)
 {
 	const struct tui_field f[] = {
-		{_("Incoming protocol"), 6, false},  {_("Incoming server"), 44, false},
-		{_("Incoming port"), 6, false},	     {_("Incoming security"), 10, false},
-		{_("Outgoing server"), 44, false},   {_("Outgoing port"), 6, false},
-		{_("Outgoing security"), 10, false}, {_("User name"), 44, false},
+		{_("Incoming protocol"), 6},  {_("Incoming server"), 44}, {_("Incoming port"), 6},
+		{_("Incoming security"), 10}, {_("Outgoing server"), 44}, {_("Outgoing port"), 6},
+		{_("Outgoing security"), 10}, {_("User name"), 44},
 	};
 	char *v[8];
 	v[0] = xstrdup(proto_name(W.in.host ? W.in.proto : PROTO_IMAP));
@@ -962,7 +960,7 @@ static void draw_output(size_t cur, const char *message)
 
 static void edit_path(size_t cur)
 {
-	const struct tui_field f[] = {{_("Write to"), 56, false}};
+	const struct tui_field f[] = {{_("Write to"), 56}};
 	char *v[1] = {xstrdup(W.path[cur])};
 	if (tui_form(_("mailsetup - where to write"), 5, _("Enter keep   Esc cancel"), NULL, f, 1,
 		     v, NULL, NULL) == TUI_NEXT &&
