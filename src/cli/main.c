@@ -20,7 +20,7 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{"wizard", cmd_wizard, N_("[wizard] [ADDRESS]"),
+	{"wizard", cmd_wizard, N_("[wizard [OPTIONS]] [ADDRESS]"),
 	 N_("set up an account step by step in the terminal (the default)")},
 	{"probe", cmd_probe, N_("probe [OPTIONS] HOST[:PORT]"),
 	 N_("live-test one server: TLS, capabilities, login")},
