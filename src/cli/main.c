@@ -115,11 +115,10 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 			if (strcmp(argv[1], commands[i].name) == 0)
 				return commands[i].run(argc - 1, argv + 1);
-		if (argv[1][0] == '-') {
-			fprintf(stderr, _("mailsetup: unknown option '%s'\n"), argv[1]);
-			fprintf(stderr, _("Try 'mailsetup --help' for more information.\n"));
-			return EXIT_USAGE;
-		}
+		/* Options without a command are the wizard's (its parser
+		 * names an unknown one). */
+		if (argv[1][0] == '-')
+			return cmd_wizard(argc, argv);
 		if (!strchr(argv[1], '@')) {
 			fprintf(stderr, _("mailsetup: unknown command '%s'\n"), argv[1]);
 			fprintf(stderr, _("Try 'mailsetup --help' for more information.\n"));

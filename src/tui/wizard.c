@@ -1138,16 +1138,16 @@ static int screen_output(void)
 
 int cmd_wizard(int argc, char **argv)
 {
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fprintf(stderr, _("mailsetup: the wizard needs a terminal; for scripts use "
-				  "'mailsetup probe', 'diagnose' or 'generate' (see --help)\n"));
-		return EXIT_USAGE;
-	}
 	int first = cli_parse("wizard", argc, argv, &W.o);
 	if (first < 0)
 		return EXIT_USAGE;
 	if (argc - first > 1) {
 		cli_usage_error("wizard", "%s", _("expected at most one ADDRESS"));
+		return EXIT_USAGE;
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, _("mailsetup: the wizard needs a terminal; for scripts use "
+				  "'mailsetup probe', 'diagnose' or 'generate' (see --help)\n"));
 		return EXIT_USAGE;
 	}
 	if (first < argc)
@@ -1156,7 +1156,7 @@ int cmd_wizard(int argc, char **argv)
 	err_clear(&err);
 	W.tls_ctx = tls_ctx_new(W.o.cafile, &err);
 	if (!W.tls_ctx) {
-		fprintf(stderr, "mailsetup wizard: %s\n", err.msg);
+		cli_error("wizard", "%s", err.msg);
 		return EXIT_LOCAL;
 	}
 	W.want[0] = true; /* the settings sheet, unless the person says otherwise */
