@@ -51,18 +51,18 @@ static const struct {
 	const char *name;
 	enum account_auth auth;
 } auth_names[] = {
-	{"password-cleartext", AUTH_PASSWORD_CLEARTEXT},
-	{"password-encrypted", AUTH_PASSWORD_ENCRYPTED},
-	{"OAuth2", AUTH_OAUTH2},
-	/* Words a person or a diagnose report may use for the same things. */
-	{"normal", AUTH_PASSWORD_CLEARTEXT},
-	{"password", AUTH_PASSWORD_CLEARTEXT},
-	{"plain", AUTH_PASSWORD_CLEARTEXT},
-	{"login", AUTH_PASSWORD_CLEARTEXT},
-	{"encrypted", AUTH_PASSWORD_ENCRYPTED},
-	{"cram-md5", AUTH_PASSWORD_ENCRYPTED},
-	{"xoauth2", AUTH_OAUTH2},
-	{"oauthbearer", AUTH_OAUTH2},
+    {"password-cleartext", AUTH_PASSWORD_CLEARTEXT},
+    {"password-encrypted", AUTH_PASSWORD_ENCRYPTED},
+    {"OAuth2", AUTH_OAUTH2},
+    /* Words a person or a diagnose report may use for the same things. */
+    {"normal", AUTH_PASSWORD_CLEARTEXT},
+    {"password", AUTH_PASSWORD_CLEARTEXT},
+    {"plain", AUTH_PASSWORD_CLEARTEXT},
+    {"login", AUTH_PASSWORD_CLEARTEXT},
+    {"encrypted", AUTH_PASSWORD_ENCRYPTED},
+    {"cram-md5", AUTH_PASSWORD_ENCRYPTED},
+    {"xoauth2", AUTH_OAUTH2},
+    {"oauthbearer", AUTH_OAUTH2},
 };
 
 const char *account_auth_name(enum account_auth a)
@@ -139,29 +139,29 @@ static bool check_text(const char *value, const char *field, struct ms_err *err)
 {
 	if (value && !text_ok(value)) {
 		err_set(err, ERR_USAGE,
-			_("%s contains a control character, a line break or invalid UTF-8"), field);
+		        _("%s contains a control character, a line break or invalid UTF-8"), field);
 		return false;
 	}
 	return true;
 }
 
 static bool check_server(const struct account_server *s, const char *side, bool allow_plaintext,
-			 struct ms_err *err)
+                         struct ms_err *err)
 {
 	if (!s->set)
 		return true;
 	if (!s->host || !host_ok(s->host)) {
 		err_set(err, ERR_USAGE,
-			_("the %s server name is not a valid host name or IP address "
-			  "(internationalised names must be given in their xn-- form)"),
-			side);
+		        _("the %s server name is not a valid host name or IP address "
+		          "(internationalised names must be given in their xn-- form)"),
+		        side);
 		return false;
 	}
 	if (s->security == SEC_PLAIN && !allow_plaintext) {
 		err_set(err, ERR_USAGE,
-			_("the %s server is set to plaintext: the password would travel "
-			  "unencrypted; use tls or starttls, or --allow-plaintext"),
-			side);
+		        _("the %s server is set to plaintext: the password would travel "
+		          "unencrypted; use tls or starttls, or --allow-plaintext"),
+		        side);
 		return false;
 	}
 	if (!check_text(s->username, _("the user name"), err))
@@ -179,7 +179,7 @@ bool account_validate(const struct account *a, bool allow_plaintext, struct ms_e
 	if (!at || at == a->address || !at[1] || strchr(a->address, '@') != at ||
 	    strpbrk(a->address, " \t\"<>,;()[]\\")) {
 		err_set(err, ERR_USAGE, _("'%s' is not a plain e-mail address (name@domain)"),
-			a->address);
+		        a->address);
 		return false;
 	}
 	if (!check_text(a->address, _("the e-mail address"), err) ||
@@ -187,7 +187,7 @@ bool account_validate(const struct account *a, bool allow_plaintext, struct ms_e
 		return false;
 	if (!a->in.set && !a->out.set) {
 		err_set(err, ERR_USAGE, "%s",
-			_("no server given: use --imap or --pop3, --smtp, or --from-json"));
+		        _("no server given: use --imap or --pop3, --smtp, or --from-json"));
 		return false;
 	}
 	if (a->in.set && a->in.proto == PROTO_SMTP) {
@@ -212,14 +212,16 @@ bool account_validate(const struct account *a, bool allow_plaintext, struct ms_e
 		/* mutt skips a backslash-escaped backtick when it looks for the
 		 * closing one, so a trailing backslash would swallow it. */
 		if (!text_ok(c) || strchr(c, '`') || c[strlen(c) - 1] == '\\') {
-			err_set(err, ERR_USAGE, "%s",
-				_("the password command must be one line without backticks and must "
-				  "not end in a backslash (use $(...) for command substitution)"));
+			err_set(
+			    err, ERR_USAGE, "%s",
+			    _("the password command must be one line without backticks and must "
+			      "not end in a backslash (use $(...) for command substitution)"));
 			return false;
 		}
 	}
 	if (a->password_mode == PASSWORD_STORED && (!a->password || !a->password_file)) {
-		err_set(err, ERR_USAGE, "%s", _("a stored password needs the password and its file"));
+		err_set(err, ERR_USAGE, "%s",
+		        _("a stored password needs the password and its file"));
 		return false;
 	}
 	if (a->password_file && !check_text(a->password_file, _("the password file name"), err))

@@ -35,29 +35,29 @@ enum account_password {
 };
 
 struct account_server {
-	bool set;                /* this side is configured at all */
-	enum ms_proto proto;     /* incoming: IMAP or POP3; outgoing: SMTP */
+	bool set;            /* this side is configured at all */
+	enum ms_proto proto; /* incoming: IMAP or POP3; outgoing: SMTP */
 	char *host;
-	uint16_t port;           /* 0: default_port(proto, security) */
+	uint16_t port; /* 0: default_port(proto, security) */
 	enum ms_security security;
-	char *username;          /* NULL: the account's address */
+	char *username; /* NULL: the account's address */
 	enum account_auth auth;
 	/* What mailsetup verified about this server, if anything (from a
 	 * diagnose/discover JSON): shown by the text writer. */
 	bool verified;
-	char *verified_at;       /* ISO 8601, or NULL */
+	char *verified_at; /* ISO 8601, or NULL */
 };
 
 struct account {
-	char *name;              /* real name, may be NULL */
-	char *address;           /* e-mail address */
+	char *name;    /* real name, may be NULL */
+	char *address; /* e-mail address */
 	struct account_server in;
 	struct account_server out;
 	enum account_password password_mode;
-	char *password_command;  /* PASSWORD_COMMAND: run by the client's shell */
-	char *password;          /* PASSWORD_STORED: the secret itself */
-	char *password_file;     /* PASSWORD_STORED: absolute path of that file */
-	char *cafile;            /* extra CA certificates the client should trust */
+	char *password_command; /* PASSWORD_COMMAND: run by the client's shell */
+	char *password;         /* PASSWORD_STORED: the secret itself */
+	char *password_file;    /* PASSWORD_STORED: absolute path of that file */
+	char *cafile;           /* extra CA certificates the client should trust */
 };
 
 /* account_init / account_free: an empty account; release all it owns. */

@@ -13,7 +13,7 @@
  * the ones named here are read, and unknown ones are ignored. */
 
 static bool get_string(json_t *obj, const char *key, const char **out, const char *where,
-		       struct ms_err *err)
+                       struct ms_err *err)
 {
 	json_t *v = json_object_get(obj, key);
 	*out = NULL;
@@ -28,7 +28,7 @@ static bool get_string(json_t *obj, const char *key, const char **out, const cha
 }
 
 static bool server_from_json(json_t *j, struct account_server *s, bool outgoing, const char *where,
-			     struct ms_err *err)
+                             struct ms_err *err)
 {
 	if (!j || json_is_null(j))
 		return true;
@@ -37,9 +37,11 @@ static bool server_from_json(json_t *j, struct account_server *s, bool outgoing,
 		return false;
 	}
 	const char *proto, *host, *security, *user, *auth, *when;
-	if (!get_string(j, "protocol", &proto, where, err) || !get_string(j, "host", &host, where, err) ||
+	if (!get_string(j, "protocol", &proto, where, err) ||
+	    !get_string(j, "host", &host, where, err) ||
 	    !get_string(j, "security", &security, where, err) ||
-	    !get_string(j, "username", &user, where, err) || !get_string(j, "auth", &auth, where, err) ||
+	    !get_string(j, "username", &user, where, err) ||
+	    !get_string(j, "auth", &auth, where, err) ||
 	    !get_string(j, "verified_at", &when, where, err))
 		return false;
 	if (!host || !*host) {
@@ -65,15 +67,16 @@ static bool server_from_json(json_t *j, struct account_server *s, bool outgoing,
 	if (port && !json_is_null(port)) {
 		if (!json_is_integer(port) || json_integer_value(port) < 1 ||
 		    json_integer_value(port) > 65535) {
-			err_set(err, ERR_USAGE, _("JSON: \"port\" in %s must be a number from 1 to 65535"),
-				where);
+			err_set(err, ERR_USAGE,
+			        _("JSON: \"port\" in %s must be a number from 1 to 65535"), where);
 			return false;
 		}
 		portv = json_integer_value(port);
 	}
 	enum account_auth am = AUTH_PASSWORD_CLEARTEXT;
 	if (auth && !account_auth_parse(auth, &am)) {
-		err_set(err, ERR_USAGE, _("JSON: unknown authentication \"%s\" in %s"), auth, where);
+		err_set(err, ERR_USAGE, _("JSON: unknown authentication \"%s\" in %s"), auth,
+		        where);
 		return false;
 	}
 	s->set = true;
@@ -98,7 +101,7 @@ bool account_from_json_text(struct account *a, const char *text, size_t len, str
 	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
 		err_set(err, ERR_USAGE, _("JSON: %s (line %d, column %d)"), jerr.text, jerr.line,
-			jerr.column);
+		        jerr.column);
 		return false;
 	}
 	bool ok = false;
@@ -118,8 +121,8 @@ bool account_from_json_text(struct account *a, const char *text, size_t len, str
 	json_t *out = json_object_get(servers, "outgoing");
 	if ((!in || json_is_null(in)) && (!out || json_is_null(out))) {
 		err_set(err, ERR_USAGE, "%s",
-			_("JSON: no \"incoming\" or \"outgoing\" server (expected a diagnose or "
-			  "discover report, or an account object)"));
+		        _("JSON: no \"incoming\" or \"outgoing\" server (expected a diagnose or "
+		          "discover report, or an account object)"));
 		goto out;
 	}
 	const char *address, *name;

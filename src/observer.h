@@ -31,7 +31,7 @@ struct ms_observer {
 	/* discover: progress of one discovery source; source is its stable
 	 * id ("ispdb"), label its translated name, detail escaped text. */
 	void (*discover)(void *ctx, const char *source, const char *label,
-			 enum ms_discover_event ev, const char *detail);
+	                 enum ms_discover_event ev, const char *detail);
 };
 
 #endif

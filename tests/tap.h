@@ -44,7 +44,7 @@ static inline int ok(int cond, const char *fmt, ...)
 }
 
 static inline int is_str(const char *got, const char *want, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static inline int is_str(const char *got, const char *want, const char *fmt, ...)
 {
 	va_list ap;
@@ -53,12 +53,13 @@ static inline int is_str(const char *got, const char *want, const char *fmt, ...
 	int r = tap_vok(same, fmt, ap);
 	va_end(ap);
 	if (!same)
-		printf("#   got:  '%s'\n#   want: '%s'\n", got ? got : "(null)", want ? want : "(null)");
+		printf("#   got:  '%s'\n#   want: '%s'\n", got ? got : "(null)",
+		       want ? want : "(null)");
 	return r;
 }
 
 static inline int is_int(long got, long want, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static inline int is_int(long got, long want, const char *fmt, ...)
 {
 	va_list ap;

@@ -41,13 +41,11 @@ void err_set_reply(struct ms_err *e, const char *reply, unsigned long len)
 const char *err_category_name(enum err_category cat)
 {
 	static const char *const names[] = {
-		[ERR_NONE] = "none",         [ERR_LOCAL] = "local",
-		[ERR_USAGE] = "usage",       [ERR_DNS] = "dns",
-		[ERR_REFUSED] = "refused",   [ERR_TIMEOUT] = "timeout",
-		[ERR_NETWORK] = "network",   [ERR_TLS] = "tls",
-		[ERR_CERT] = "certificate",  [ERR_PROTOCOL] = "protocol",
-		[ERR_FEATURE] = "feature",   [ERR_DENIED] = "denied",
-		[ERR_AUTH] = "auth",
+	    [ERR_NONE] = "none",         [ERR_LOCAL] = "local",     [ERR_USAGE] = "usage",
+	    [ERR_DNS] = "dns",           [ERR_REFUSED] = "refused", [ERR_TIMEOUT] = "timeout",
+	    [ERR_NETWORK] = "network",   [ERR_TLS] = "tls",         [ERR_CERT] = "certificate",
+	    [ERR_PROTOCOL] = "protocol", [ERR_FEATURE] = "feature", [ERR_DENIED] = "denied",
+	    [ERR_AUTH] = "auth",
 	};
 	if ((unsigned)cat < sizeof names / sizeof names[0] && names[cat])
 		return names[cat];

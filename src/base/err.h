@@ -10,23 +10,23 @@
 
 enum err_category {
 	ERR_NONE = 0,
-	ERR_LOCAL,     /* our side: memory, files, bad configuration */
-	ERR_USAGE,     /* the request itself is invalid */
-	ERR_DNS,       /* the name does not resolve */
-	ERR_REFUSED,   /* connection refused / unreachable */
-	ERR_TIMEOUT,   /* no answer in time (connect or read) */
-	ERR_NETWORK,   /* other socket errors, EOF */
-	ERR_TLS,       /* handshake failed (version, cipher, alert) */
-	ERR_CERT,      /* certificate verification failed */
-	ERR_PROTOCOL,  /* the server broke the protocol or spoke another one */
-	ERR_FEATURE,   /* the server lacks something we need (STARTTLS...) */
-	ERR_DENIED,    /* the server refused a command (STARTTLS, MAIL FROM) */
-	ERR_AUTH,      /* credentials were refused */
+	ERR_LOCAL,    /* our side: memory, files, bad configuration */
+	ERR_USAGE,    /* the request itself is invalid */
+	ERR_DNS,      /* the name does not resolve */
+	ERR_REFUSED,  /* connection refused / unreachable */
+	ERR_TIMEOUT,  /* no answer in time (connect or read) */
+	ERR_NETWORK,  /* other socket errors, EOF */
+	ERR_TLS,      /* handshake failed (version, cipher, alert) */
+	ERR_CERT,     /* certificate verification failed */
+	ERR_PROTOCOL, /* the server broke the protocol or spoke another one */
+	ERR_FEATURE,  /* the server lacks something we need (STARTTLS...) */
+	ERR_DENIED,   /* the server refused a command (STARTTLS, MAIL FROM) */
+	ERR_AUTH,     /* credentials were refused */
 };
 
 #include <stdarg.h>
 
-#define ERR_MSG_MAX 512
+#define ERR_MSG_MAX   512
 #define ERR_REPLY_MAX 512
 
 struct ms_err {
@@ -38,9 +38,9 @@ struct ms_err {
 void err_clear(struct ms_err *e);
 /* err_set: set category and message; the reply is left untouched. */
 void err_set(struct ms_err *e, enum err_category cat, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 void err_vset(struct ms_err *e, enum err_category cat, const char *fmt, va_list ap)
-	__attribute__((format(printf, 3, 0)));
+    __attribute__((format(printf, 3, 0)));
 /* err_set_reply: keep the server's words (truncated to ERR_REPLY_MAX-1). */
 void err_set_reply(struct ms_err *e, const char *reply, unsigned long len);
 /* err_category_name: stable English identifier, e.g. "tls" (for JSON). */

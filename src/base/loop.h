@@ -13,7 +13,7 @@
 
 #include <stdint.h>
 
-#define LOOP_TIMEOUT 0x10000 /* passed as revents when the deadline passed */
+#define LOOP_TIMEOUT     0x10000 /* passed as revents when the deadline passed */
 #define LOOP_NO_DEADLINE INT64_MAX
 
 struct loop;

@@ -16,10 +16,10 @@ enum exit_code {
 	EXIT_OK = 0,
 	EXIT_CHECK_FAILED = 1, /* reachable, but something is wrong */
 	EXIT_USAGE = 2,
-	EXIT_NETWORK = 3,      /* DNS, refused, timeout */
-	EXIT_TLS = 4,          /* TLS or certificate */
-	EXIT_AUTH = 5,         /* credentials refused */
-	EXIT_LOCAL = 6,        /* our side: a file could not be read or written */
+	EXIT_NETWORK = 3, /* DNS, refused, timeout */
+	EXIT_TLS = 4,     /* TLS or certificate */
+	EXIT_AUTH = 5,    /* credentials refused */
+	EXIT_LOCAL = 6,   /* our side: a file could not be read or written */
 };
 
 struct cli_opts {
@@ -27,7 +27,7 @@ struct cli_opts {
 	const char *security;
 	const char *user;
 	const char *password_file;
-	int password_fd;      /* -1: none */
+	int password_fd; /* -1: none */
 	bool no_login;
 	const char *cafile;
 	int timeout_s;
@@ -40,7 +40,7 @@ struct cli_opts {
 	const char *format;
 	const char *output;
 	bool force;
-	const char *ports;    /* diagnose --ports */
+	const char *ports; /* diagnose --ports */
 	/* discover (and every network layer): where names and URLs lead */
 	const char *dns_server;
 	const char *ispdb_url;
@@ -49,9 +49,9 @@ struct cli_opts {
 	/* generate */
 	const char *address;
 	const char *name;
-	const char *imap;     /* HOST[:PORT] */
-	const char *pop3;     /* HOST[:PORT] */
-	const char *smtp;     /* HOST[:PORT] */
+	const char *imap; /* HOST[:PORT] */
+	const char *pop3; /* HOST[:PORT] */
+	const char *smtp; /* HOST[:PORT] */
 	const char *incoming_security;
 	const char *outgoing_security;
 	const char *from_json; /* FILE or "-" */

@@ -45,7 +45,7 @@ static void cell(char *out, size_t len, const struct probe_result *r)
 		snprintf(out, len, "-");
 	} else if (r->ok) {
 		snprintf(out, len, "%s %s%s", cli_mark(true), r->tls.version,
-			 r->login == LOGIN_OK ? _(", login ok") : "");
+		         r->login == LOGIN_OK ? _(", login ok") : "");
 	} else if (r->cancelled || r->cause == DIAG_NONE) {
 		snprintf(out, len, "%s %s", cli_mark(false), diag_code_name(r->cause));
 	} else {
@@ -74,7 +74,8 @@ static void print_setting(const char *label, const struct probe_result *r)
 	}
 	char *h = escape_display_str(r->host);
 	printf("  %-9s %-5s %s  %s %u  %s %s\n", label, proto_name(r->proto), h, _("port"),
-	       (unsigned)r->port, _("security"), r->security == SEC_TLS ? _("TLS (SSL)") : _("STARTTLS"));
+	       (unsigned)r->port, _("security"),
+	       r->security == SEC_TLS ? _("TLS (SSL)") : _("STARTTLS"));
 	free(h);
 }
 
@@ -170,8 +171,9 @@ int cmd_diagnose(int argc, char **argv)
 	if (o.ports) {
 		nports = diagnose_parse_ports(o.ports, &ports);
 		if (!nports) {
-			cli_usage_error("diagnose", _("'%s' is not a list of ports such as 993,587,2525/smtp"),
-					o.ports);
+			cli_usage_error("diagnose",
+			                _("'%s' is not a list of ports such as 993,587,2525/smtp"),
+			                o.ports);
 			return EXIT_USAGE;
 		}
 	}
@@ -212,9 +214,8 @@ int cmd_diagnose(int argc, char **argv)
 		free(ports);
 		return EXIT_LOCAL;
 	}
-	struct diagnose_report *d =
-		diagnose_run(&base, ports ? ports : diagnose_default_ports, nports,
-			     o.verbose ? &cli_verbose_observer : NULL);
+	struct diagnose_report *d = diagnose_run(&base, ports ? ports : diagnose_default_ports,
+	                                         nports, o.verbose ? &cli_verbose_observer : NULL);
 	secret_free(password);
 	if (o.json)
 		out_json(d, o.user);
@@ -224,7 +225,8 @@ int cmd_diagnose(int argc, char **argv)
 	if (!d->incoming && !d->outgoing) {
 		bool answered = false;
 		for (size_t i = 0; i < d->n; i++)
-			if (d->checks[i]->kind != PORT_REFUSED && d->checks[i]->kind != PORT_FILTERED &&
+			if (d->checks[i]->kind != PORT_REFUSED &&
+			    d->checks[i]->kind != PORT_FILTERED &&
 			    d->checks[i]->kind != PORT_UNRESOLVED)
 				answered = true;
 		code = answered ? EXIT_CHECK_FAILED : EXIT_NETWORK;

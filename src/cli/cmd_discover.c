@@ -32,18 +32,18 @@ static const char *proto_label(enum ms_proto p)
 
 /* Progress to stderr as each source ends (the observer's discover hook). */
 static void on_progress(void *ctx, const char *source, const char *label, enum ms_discover_event ev,
-			const char *detail)
+                        const char *detail)
 {
 	static const char *const words[] = {
-		[DISCOVER_STARTED] = N_("asking"),	  [DISCOVER_ANSWERED] = N_("found"),
-		[DISCOVER_NOTHING] = N_("nothing"),	  [DISCOVER_ERROR] = N_("failed"),
-		[DISCOVER_NOT_NEEDED] = N_("not needed"),
+	    [DISCOVER_STARTED] = N_("asking"),        [DISCOVER_ANSWERED] = N_("found"),
+	    [DISCOVER_NOTHING] = N_("nothing"),       [DISCOVER_ERROR] = N_("failed"),
+	    [DISCOVER_NOT_NEEDED] = N_("not needed"),
 	};
 	if (ev == DISCOVER_STARTED)
 		return;
 	const char *mark = ev == DISCOVER_ANSWERED ? cli_mark(true)
-			   : ev == DISCOVER_ERROR  ? cli_mark(false)
-						   : (cli_utf8() ? "\xc2\xb7" : "-");
+	                   : ev == DISCOVER_ERROR  ? cli_mark(false)
+	                                           : (cli_utf8() ? "\xc2\xb7" : "-");
 	fprintf(stderr, "  %s %-16s %-10s %s\n", mark, label, _(words[ev]), detail);
 }
 
@@ -70,7 +70,8 @@ static char *sources_text(unsigned bits, bool ids)
 	for (int s = 0; s < DSRC_COUNT; s++)
 		if (bits & (1u << s))
 			buf_addf(&b, "%s%s", b.len ? ", " : "",
-				 ids ? disc_source_id((enum disc_source)s) : disc_source_label((enum disc_source)s));
+			         ids ? disc_source_id((enum disc_source)s)
+			             : disc_source_label((enum disc_source)s));
 	return buf_steal(&b);
 }
 
@@ -151,12 +152,14 @@ static void print_json(const struct run *run, const char *message)
 		json_t *all = json_array();
 		for (int s = 0; s < DSRC_COUNT; s++)
 			if (c->sources & (1u << s))
-				json_array_append_new(all, json_string(disc_source_id((enum disc_source)s)));
+				json_array_append_new(
+				    all, json_string(disc_source_id((enum disc_source)s)));
 		json_object_set_new(j, "sources", all);
 		json_object_set_new(j, "via", json_string(c->via));
 		json_object_set_new(j, "tested", json_boolean(c->tested));
 		json_object_set_new(j, "verified", json_boolean(c->verified));
-		json_object_set_new(j, "problem", c->problem ? json_string(c->problem) : json_null());
+		json_object_set_new(j, "problem",
+		                    c->problem ? json_string(c->problem) : json_null());
 		if (c->probe) {
 			struct findings fnd = {0};
 			diag_probe(c->probe, &fnd);
@@ -167,8 +170,10 @@ static void print_json(const struct run *run, const char *message)
 	}
 	json_object_set_new(o, "candidates", cands);
 	json_t *rec = json_object();
-	json_object_set_new(rec, "incoming", r->incoming >= 0 ? server_json(run, &r->v[r->incoming]) : json_null());
-	json_object_set_new(rec, "outgoing", r->outgoing >= 0 ? server_json(run, &r->v[r->outgoing]) : json_null());
+	json_object_set_new(rec, "incoming",
+	                    r->incoming >= 0 ? server_json(run, &r->v[r->incoming]) : json_null());
+	json_object_set_new(rec, "outgoing",
+	                    r->outgoing >= 0 ? server_json(run, &r->v[r->outgoing]) : json_null());
 	json_object_set_new(o, "recommended", rec);
 	json_t *dis = json_array();
 	for (int dir = 0; dir < 2; dir++) {
@@ -176,7 +181,8 @@ static void print_json(const struct run *run, const char *message)
 		size_t n = disagreements(r, dir, v);
 		for (size_t i = 0; i < n; i++) {
 			json_t *j = server_json(run, v[i].c);
-			json_object_set_new(j, "direction", json_string(dir ? "outgoing" : "incoming"));
+			json_object_set_new(j, "direction",
+			                    json_string(dir ? "outgoing" : "incoming"));
 			json_object_set_new(j, "source", json_string(disc_source_id(v[i].src)));
 			json_array_append_new(dis, j);
 		}
@@ -199,8 +205,8 @@ static void print_text(const struct run *run, const char *message)
 			char *src = sources_text(c->sources, false);
 			char *host = escape_display_str(c->host);
 			const char *state = c->verified ? _("verified")
-					    : c->tested ? _("failed")
-							: _("not tested");
+			                    : c->tested ? _("failed")
+			                                : _("not tested");
 			printf("  %-4s  %-28s %5u  %-9s  %-10s  %s\n", proto_label(c->proto), host,
 			       (unsigned)c->port, sec_label(c->security), state, src);
 			if (c->via[0] && c->best != DSRC_GUESS) {
@@ -236,9 +242,9 @@ static void print_text(const struct run *run, const char *message)
 		size_t n = disagreements(r, dir, v);
 		for (size_t i = 0; i < n; i++) {
 			char *h = escape_display_str(v[i].c->host);
-			printf(_("  note: %s suggests %s %s:%u %s instead\n"), disc_source_label(v[i].src),
-			       proto_label(v[i].c->proto), h, (unsigned)v[i].c->port,
-			       sec_label(v[i].c->security));
+			printf(_("  note: %s suggests %s %s:%u %s instead\n"),
+			       disc_source_label(v[i].src), proto_label(v[i].c->proto), h,
+			       (unsigned)v[i].c->port, sec_label(v[i].c->security));
 			free(h);
 		}
 	}
@@ -255,14 +261,16 @@ static int exit_for(const struct disc_result *r, char *msg, size_t len)
 			if (r->src[s].status == DSTAT_NOTHING)
 				any_answer = true;
 		if (!any_answer) {
-			snprintf(msg, len, _("No servers found for %s: no source could be asked (network)."),
-				 r->domain);
+			snprintf(msg, len,
+			         _("No servers found for %s: no source could be asked (network)."),
+			         r->domain);
 			return EXIT_NETWORK;
 		}
 		snprintf(msg, len,
-			 _("No servers found for %s: no provider file, autoconfig, ISPDB entry, MX hint or "
-			   "SRV record, and no server answered at the usual names."),
-			 r->domain);
+		         _("No servers found for %s: no provider file, autoconfig, ISPDB entry, MX "
+		           "hint or "
+		           "SRV record, and no server answered at the usual names."),
+		         r->domain);
 		return EXIT_CHECK_FAILED;
 	}
 	if (r->incoming >= 0 && r->outgoing >= 0)
@@ -276,12 +284,12 @@ static int exit_for(const struct disc_result *r, char *msg, size_t len)
 			const struct disc_candidate *c = &r->v[i];
 			if ((c->proto == PROTO_SMTP) != dir || !c->tested)
 				continue;
-			snprintf(msg, len, _("No verified %s server for %s."), dir ? _("outgoing") : _("incoming"),
-				 r->domain);
+			snprintf(msg, len, _("No verified %s server for %s."),
+			         dir ? _("outgoing") : _("incoming"), r->domain);
 			return c->probe ? (int)cli_exit_for(c->probe) : EXIT_NETWORK;
 		}
-		snprintf(msg, len, _("No %s server found for %s."), dir ? _("outgoing") : _("incoming"),
-			 r->domain);
+		snprintf(msg, len, _("No %s server found for %s."),
+		         dir ? _("outgoing") : _("incoming"), r->domain);
 		return EXIT_CHECK_FAILED;
 	}
 	return EXIT_CHECK_FAILED;
@@ -304,14 +312,15 @@ int cmd_discover(int argc, char **argv)
 	enum ms_proto want = PROTO_IMAP;
 	if (o.protocol && (!proto_parse(o.protocol, &want) || want == PROTO_SMTP)) {
 		cli_usage_error("discover", _("--protocol for discover is imap or pop3, not '%s'"),
-				o.protocol);
+		                o.protocol);
 		goto out;
 	}
 	struct ms_err err;
 	err_clear(&err);
 	char *local, *domain;
 	if (!discover_address(argv[first], &local, &domain, &err)) {
-		cli_usage_error("discover", _("'%s' is not a usable address: %s"), argv[first], err.msg);
+		cli_usage_error("discover", _("'%s' is not a usable address: %s"), argv[first],
+		                err.msg);
 		goto out;
 	}
 	free(local), free(domain);
@@ -338,9 +347,10 @@ int cmd_discover(int argc, char **argv)
 		opt.password = password;
 	}
 	if (o.allow_http)
-		fprintf(stderr, "%s\n",
-			_("mailsetup discover: warning: --allow-http fetches settings over plain HTTP, "
-			  "which anyone on the network path can forge; check what is found."));
+		fprintf(
+		    stderr, "%s\n",
+		    _("mailsetup discover: warning: --allow-http fetches settings over plain HTTP, "
+		      "which anyone on the network path can forge; check what is found."));
 	struct ms_observer obs = {0};
 	if (!o.quiet && !o.json)
 		obs.discover = on_progress;
@@ -363,7 +373,8 @@ int cmd_discover(int argc, char **argv)
 	}
 	loop_run(loop);
 	if (!run.res) {
-		fprintf(stderr, "mailsetup discover: %s\n", _("internal error: discovery did not finish"));
+		fprintf(stderr, "mailsetup discover: %s\n",
+		        _("internal error: discovery did not finish"));
 		code = EXIT_LOCAL;
 		goto out;
 	}

@@ -26,7 +26,6 @@
 /* A report or a prefs.js larger than this is not what we are looking for. */
 #define GENERATE_INPUT_MAX (8u * 1024 * 1024)
 
-
 static const char CMD[] = "generate";
 
 /* read_input: all of fd into out, up to GENERATE_INPUT_MAX. */
@@ -63,10 +62,9 @@ static bool read_file(const char *path, struct buf *out)
 	return ok;
 }
 
-
 /* server_option: --imap/--pop3/--smtp HOST[:PORT] into s. */
 static bool server_option(const char *opt, const char *arg, enum ms_proto proto,
-			  struct account_server *s)
+                          struct account_server *s)
 {
 	char *host;
 	uint16_t port;
@@ -85,7 +83,7 @@ static bool server_option(const char *opt, const char *arg, enum ms_proto proto,
 }
 
 static bool security_option(const char *opt, const char *arg, bool port_given,
-			    struct account_server *s)
+                            struct account_server *s)
 {
 	if (!security_parse(arg, &s->security)) {
 		cli_usage_error(CMD, _("%s must be tls, starttls or plain, not '%s'"), opt, arg);
@@ -175,7 +173,7 @@ int cmd_generate(int argc, char **argv)
 		return EXIT_USAGE;
 	if (first < argc) {
 		cli_usage_error(CMD, _("unexpected argument '%s' (generate takes options only)"),
-				argv[first]);
+		                argv[first]);
 		return EXIT_USAGE;
 	}
 	const char *format = o.format ? o.format : "text";
@@ -183,24 +181,27 @@ int cmd_generate(int argc, char **argv)
 	if (!w)
 		return usage_formats(format);
 	if (o.password_command && o.store_password) {
-		cli_usage_error(CMD, "%s", _("give --password-command or --store-password, not both"));
+		cli_usage_error(CMD, "%s",
+		                _("give --password-command or --store-password, not both"));
 		return EXIT_USAGE;
 	}
 	if ((o.password_command || o.store_password) && !w->password_capable) {
-		cli_usage_error(CMD,
-				_("the %s format cannot carry a password (Thunderbird keeps passwords "
-				  "in its own password manager)"),
-				format);
+		cli_usage_error(
+		    CMD,
+		    _("the %s format cannot carry a password (Thunderbird keeps passwords "
+		      "in its own password manager)"),
+		    format);
 		return EXIT_USAGE;
 	}
 	if (o.store_password && !o.output) {
 		cli_usage_error(CMD, "%s",
-				_("--store-password needs --output FILE (the password goes to a "
-				  "separate file beside it)"));
+		                _("--store-password needs --output FILE (the password goes to a "
+		                  "separate file beside it)"));
 		return EXIT_USAGE;
 	}
 	if (o.thunderbird_profile && strcmp(format, "thunderbird") != 0) {
-		cli_usage_error(CMD, "%s", _("--thunderbird-profile goes with --format thunderbird"));
+		cli_usage_error(CMD, "%s",
+		                _("--thunderbird-profile goes with --format thunderbird"));
 		return EXIT_USAGE;
 	}
 
@@ -218,8 +219,8 @@ int cmd_generate(int argc, char **argv)
 		struct buf in = {0};
 		if (!read_file(o.from_json, &in)) {
 			cli_error(CMD, _("cannot read %s: %s"),
-				    strcmp(o.from_json, "-") ? o.from_json : _("standard input"),
-				    strerror(errno));
+			          strcmp(o.from_json, "-") ? o.from_json : _("standard input"),
+			          strerror(errno));
 			buf_free(&in);
 			rc = EXIT_LOCAL;
 			goto out;
@@ -256,10 +257,10 @@ int cmd_generate(int argc, char **argv)
 			goto out;
 		}
 		fprintf(stderr,
-			_("mailsetup %s: warning: the password will be stored unencrypted in %s "
-			  "(readable only by you, mode 0600). A password manager with "
-			  "--password-command is safer.\n"),
-			CMD, a.password_file);
+		        _("mailsetup %s: warning: the password will be stored unencrypted in %s "
+		          "(readable only by you, mode 0600). A password manager with "
+		          "--password-command is safer.\n"),
+		        CMD, a.password_file);
 	}
 
 	if (o.thunderbird_profile) {
@@ -267,7 +268,7 @@ int cmd_generate(int argc, char **argv)
 		struct buf in = {0};
 		if (access(o.thunderbird_profile, R_OK | X_OK) != 0) {
 			cli_error(CMD, _("cannot use the Thunderbird profile %s: %s"),
-				    o.thunderbird_profile, strerror(errno));
+			          o.thunderbird_profile, strerror(errno));
 			free(prefs);
 			rc = EXIT_LOCAL;
 			goto out;
@@ -288,8 +289,8 @@ int cmd_generate(int argc, char **argv)
 
 	generated_at = now_iso();
 	struct writer_opts wo = {
-		.profile = have_profile ? &profile : NULL,
-		.generated_at = generated_at,
+	    .profile = have_profile ? &profile : NULL,
+	    .generated_at = generated_at,
 	};
 	if (!w->write(&a, &wo, &text, &err)) {
 		cli_usage_error(CMD, "%s", err.msg);

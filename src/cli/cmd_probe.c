@@ -56,9 +56,9 @@ static void verbose_line(void *ctx, const struct probe_result *r, char dir, cons
 }
 
 const struct ms_observer cli_verbose_observer = {
-	.ctx = NULL,
-	.step = verbose_step,
-	.transcript = verbose_line,
+    .ctx = NULL,
+    .step = verbose_step,
+    .transcript = verbose_line,
 };
 
 int cmd_probe(int argc, char **argv)
@@ -75,12 +75,13 @@ int cmd_probe(int argc, char **argv)
 	req.proto = PROTO_IMAP;
 	req.security = SEC_TLS;
 	if (o.protocol && !proto_parse(o.protocol, &req.proto)) {
-		cli_usage_error("probe", _("unknown protocol '%s' (use imap, pop3 or smtp)"), o.protocol);
+		cli_usage_error("probe", _("unknown protocol '%s' (use imap, pop3 or smtp)"),
+		                o.protocol);
 		return EXIT_USAGE;
 	}
 	if (o.security && !security_parse(o.security, &req.security)) {
 		cli_usage_error("probe", _("unknown security '%s' (use tls, starttls or plain)"),
-				o.security);
+		                o.security);
 		return EXIT_USAGE;
 	}
 	char *host;
@@ -96,7 +97,7 @@ int cmd_probe(int argc, char **argv)
 	req.host = host;
 	/* --resolve / --connect-to reach probes as pre-resolved addresses. */
 	const struct net_override *ov = net_override_find(
-		&o.overrides, host, req.port ? req.port : default_port(req.proto, req.security));
+	    &o.overrides, host, req.port ? req.port : default_port(req.proto, req.security));
 	if (ov) {
 		req.addrs = ov->addr;
 		req.naddrs = ov->naddr;
@@ -110,7 +111,7 @@ int cmd_probe(int argc, char **argv)
 	if (o.user && !o.no_login) {
 		char where[300];
 		snprintf(where, sizeof where, "%s:%u", host,
-			 (unsigned)(req.port ? req.port : default_port(req.proto, req.security)));
+		         (unsigned)(req.port ? req.port : default_port(req.proto, req.security)));
 		password = cli_read_password(&o, o.user, where);
 		if (!password) {
 			free(host);

@@ -50,46 +50,46 @@ enum {
 };
 
 static const struct option long_opts[] = {
-	{"protocol", required_argument, NULL, 'p'},
-	{"security", required_argument, NULL, 's'},
-	{"user", required_argument, NULL, 'u'},
-	{"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
-	{"password-fd", required_argument, NULL, OPT_PASSWORD_FD},
-	{"no-login", no_argument, NULL, OPT_NO_LOGIN},
-	{"cafile", required_argument, NULL, OPT_CAFILE},
-	{"timeout", required_argument, NULL, 't'},
-	{"json", no_argument, NULL, OPT_JSON},
-	{"quiet", no_argument, NULL, 'q'},
-	{"verbose", no_argument, NULL, 'v'},
-	{"allow-plaintext", no_argument, NULL, OPT_ALLOW_PLAINTEXT},
-	{"from", required_argument, NULL, OPT_FROM},
-	{"ehlo", required_argument, NULL, OPT_EHLO},
-	{"format", required_argument, NULL, OPT_FORMAT},
-	{"output", required_argument, NULL, OPT_OUTPUT},
-	{"force", no_argument, NULL, OPT_FORCE},
-	{"ports", required_argument, NULL, OPT_PORTS},
-	{"dns-server", required_argument, NULL, OPT_DNS_SERVER},
-	{"ispdb-url", required_argument, NULL, OPT_ISPDB_URL},
-	{"allow-http", no_argument, NULL, OPT_ALLOW_HTTP},
-	{"resolve", required_argument, NULL, OPT_RESOLVE},
-	{"connect-to", required_argument, NULL, OPT_CONNECT_TO},
-	{"address", required_argument, NULL, OPT_ADDRESS},
-	{"name", required_argument, NULL, OPT_NAME},
-	{"imap", required_argument, NULL, OPT_IMAP},
-	{"pop3", required_argument, NULL, OPT_POP3},
-	{"smtp", required_argument, NULL, OPT_SMTP},
-	{"incoming-security", required_argument, NULL, OPT_INCOMING_SECURITY},
-	{"outgoing-security", required_argument, NULL, OPT_OUTGOING_SECURITY},
-	{"from-json", required_argument, NULL, OPT_FROM_JSON},
-	{"password-command", required_argument, NULL, OPT_PASSWORD_COMMAND},
-	{"store-password", no_argument, NULL, OPT_STORE_PASSWORD},
-	{"thunderbird-profile", required_argument, NULL, OPT_THUNDERBIRD_PROFILE},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
+    {"protocol", required_argument, NULL, 'p'},
+    {"security", required_argument, NULL, 's'},
+    {"user", required_argument, NULL, 'u'},
+    {"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
+    {"password-fd", required_argument, NULL, OPT_PASSWORD_FD},
+    {"no-login", no_argument, NULL, OPT_NO_LOGIN},
+    {"cafile", required_argument, NULL, OPT_CAFILE},
+    {"timeout", required_argument, NULL, 't'},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"allow-plaintext", no_argument, NULL, OPT_ALLOW_PLAINTEXT},
+    {"from", required_argument, NULL, OPT_FROM},
+    {"ehlo", required_argument, NULL, OPT_EHLO},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"output", required_argument, NULL, OPT_OUTPUT},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"ports", required_argument, NULL, OPT_PORTS},
+    {"dns-server", required_argument, NULL, OPT_DNS_SERVER},
+    {"ispdb-url", required_argument, NULL, OPT_ISPDB_URL},
+    {"allow-http", no_argument, NULL, OPT_ALLOW_HTTP},
+    {"resolve", required_argument, NULL, OPT_RESOLVE},
+    {"connect-to", required_argument, NULL, OPT_CONNECT_TO},
+    {"address", required_argument, NULL, OPT_ADDRESS},
+    {"name", required_argument, NULL, OPT_NAME},
+    {"imap", required_argument, NULL, OPT_IMAP},
+    {"pop3", required_argument, NULL, OPT_POP3},
+    {"smtp", required_argument, NULL, OPT_SMTP},
+    {"incoming-security", required_argument, NULL, OPT_INCOMING_SECURITY},
+    {"outgoing-security", required_argument, NULL, OPT_OUTGOING_SECURITY},
+    {"from-json", required_argument, NULL, OPT_FROM_JSON},
+    {"password-command", required_argument, NULL, OPT_PASSWORD_COMMAND},
+    {"store-password", no_argument, NULL, OPT_STORE_PASSWORD},
+    {"thunderbird-profile", required_argument, NULL, OPT_THUNDERBIRD_PROFILE},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 static void cli_verror(const char *cmd, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
+    __attribute__((format(printf, 2, 0)));
 static void cli_verror(const char *cmd, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "mailsetup %s: ", cmd);
@@ -182,8 +182,10 @@ static void load_config(const char *cmd, struct cli_opts *o)
 				}
 		}
 		if (!eq || k == sizeof config_keys / sizeof config_keys[0])
-			cli_error(cmd, _("%s:%d: ignored (expected ispdb-url = URL or dns-server = ADDR)"),
-				  path, n);
+			cli_error(
+			    cmd,
+			    _("%s:%d: ignored (expected ispdb-url = URL or dns-server = ADDR)"),
+			    path, n);
 	}
 	fclose(f);
 	o->ispdb_url = config_values[0];
@@ -216,7 +218,8 @@ int cli_parse(const char *cmd, int argc, char **argv, struct cli_opts *o)
 			break;
 		case OPT_PASSWORD_FD:
 			if (!parse_int(optarg, 0, INT_MAX, &v)) {
-				cli_usage_error(cmd, _("--password-fd needs a file descriptor number"));
+				cli_usage_error(cmd,
+				                _("--password-fd needs a file descriptor number"));
 				return -1;
 			}
 			o->password_fd = (int)v;
@@ -229,7 +232,8 @@ int cli_parse(const char *cmd, int argc, char **argv, struct cli_opts *o)
 			break;
 		case 't':
 			if (!parse_int(optarg, 1, 3600, &v)) {
-				cli_usage_error(cmd, _("--timeout needs a number of seconds (1 to 3600)"));
+				cli_usage_error(
+				    cmd, _("--timeout needs a number of seconds (1 to 3600)"));
 				return -1;
 			}
 			o->timeout_s = (int)v;
@@ -277,8 +281,9 @@ int cli_parse(const char *cmd, int argc, char **argv, struct cli_opts *o)
 		case OPT_CONNECT_TO: {
 			struct ms_err e;
 			err_clear(&e);
-			bool good = c == OPT_RESOLVE ? net_override_add_resolve(&o->overrides, optarg, &e)
-						     : net_override_add_connect_to(&o->overrides, optarg, &e);
+			bool good = c == OPT_RESOLVE
+			                ? net_override_add_resolve(&o->overrides, optarg, &e)
+			                : net_override_add_connect_to(&o->overrides, optarg, &e);
 			if (!good) {
 				cli_usage_error(cmd, "%s", e.msg);
 				net_overrides_free(&o->overrides);
@@ -320,7 +325,8 @@ int cli_parse(const char *cmd, int argc, char **argv, struct cli_opts *o)
 			o->thunderbird_profile = optarg;
 			break;
 		case 'h':
-			printf(_("Usage: mailsetup %s [OPTIONS] ...  (see 'mailsetup --help')\n"), cmd);
+			printf(_("Usage: mailsetup %s [OPTIONS] ...  (see 'mailsetup --help')\n"),
+			       cmd);
 			exit(EXIT_OK);
 		case ':':
 			cli_usage_error(cmd, _("option '%s' needs an argument"), argv[optind - 1]);
@@ -392,7 +398,7 @@ char *cli_read_password(const struct cli_opts *o, const char *user, const char *
 		int fd = open(o->password_file, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
 			fprintf(stderr, _("mailsetup: cannot read the password file %s: %s\n"),
-				o->password_file, strerror(errno));
+			        o->password_file, strerror(errno));
 			return NULL;
 		}
 		char *s = read_secret_line(fd, o->password_file);
@@ -405,9 +411,9 @@ char *cli_read_password(const struct cli_opts *o, const char *user, const char *
 	char *s = isatty(STDIN_FILENO) ? prompt_password(user, where) : NULL;
 	if (!s)
 		fprintf(stderr,
-			_("mailsetup: no password for %s: use --password-file, --password-fd, "
-			  "MAILSETUP_PASSWORD, or --no-login\n"),
-			user);
+		        _("mailsetup: no password for %s: use --password-file, --password-fd, "
+		          "MAILSETUP_PASSWORD, or --no-login\n"),
+		        user);
 	return s;
 }
 

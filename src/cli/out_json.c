@@ -70,17 +70,25 @@ json_t *probe_to_json(const struct probe_result *r, const struct findings *fnd)
 	json_object_set_new(o, "steps", steps);
 	if (r->tls_attempted) {
 		json_t *t = json_object();
-		json_object_set_new(t, "version", r->tls.version[0] ? json_string(r->tls.version) : json_null());
-		json_object_set_new(t, "cipher", r->tls.cipher[0] ? json_string(r->tls.cipher) : json_null());
+		json_object_set_new(t, "version",
+		                    r->tls.version[0] ? json_string(r->tls.version) : json_null());
+		json_object_set_new(t, "cipher",
+		                    r->tls.cipher[0] ? json_string(r->tls.cipher) : json_null());
 		json_object_set_new(t, "verified", json_boolean(r->tls.verified));
 		json_object_set_new(t, "verify_error",
-				    r->tls.verify_error[0] ? json_string(r->tls.verify_error) : json_null());
+		                    r->tls.verify_error[0] ? json_string(r->tls.verify_error)
+		                                           : json_null());
 		json_object_set_new(t, "subject", jstr(r->tls.subject));
 		json_object_set_new(t, "issuer", jstr(r->tls.issuer));
 		json_object_set_new(t, "san", list(r->tls.san, r->tls.nsan));
-		json_object_set_new(t, "not_before", r->tls.not_before[0] ? json_string(r->tls.not_before) : json_null());
-		json_object_set_new(t, "not_after", r->tls.not_after[0] ? json_string(r->tls.not_after) : json_null());
-		json_object_set_new(t, "sha256", r->tls.sha256[0] ? json_string(r->tls.sha256) : json_null());
+		json_object_set_new(t, "not_before",
+		                    r->tls.not_before[0] ? json_string(r->tls.not_before)
+		                                         : json_null());
+		json_object_set_new(t, "not_after",
+		                    r->tls.not_after[0] ? json_string(r->tls.not_after)
+		                                        : json_null());
+		json_object_set_new(t, "sha256",
+		                    r->tls.sha256[0] ? json_string(r->tls.sha256) : json_null());
 		json_object_set_new(t, "chain_length", json_integer(r->tls.chain_len));
 		json_object_set_new(o, "tls", t);
 	} else {
@@ -91,9 +99,11 @@ json_t *probe_to_json(const struct probe_result *r, const struct findings *fnd)
 	json_object_set_new(o, "auth_mechanisms", list(r->caps.auth, r->caps.nauth));
 	if (r->caps_before_tls.known)
 		json_object_set_new(o, "capabilities_before_tls",
-				    list(r->caps_before_tls.items, r->caps_before_tls.nitems));
+		                    list(r->caps_before_tls.items, r->caps_before_tls.nitems));
 	json_object_set_new(o, "login",
-			    json_string(r->login == LOGIN_OK ? "ok" : r->login == LOGIN_FAILED ? "failed" : "skipped"));
+	                    json_string(r->login == LOGIN_OK       ? "ok"
+	                                : r->login == LOGIN_FAILED ? "failed"
+	                                                           : "skipped"));
 	if (r->send_path_checked) {
 		json_t *sp = json_object();
 		json_object_set_new(sp, "sender_ok", json_boolean(r->sender_ok));
@@ -102,7 +112,8 @@ json_t *probe_to_json(const struct probe_result *r, const struct findings *fnd)
 		json_object_set_new(o, "send_path", sp);
 	}
 	json_object_set_new(o, "error", r->ok ? json_null() : jstr(r->err.msg));
-	json_object_set_new(o, "error_category", r->ok ? json_null() : json_string(err_category_name(r->err.cat)));
+	json_object_set_new(o, "error_category",
+	                    r->ok ? json_null() : json_string(err_category_name(r->err.cat)));
 	json_object_set_new(o, "server_reply", r->err.reply[0] ? jstr(r->err.reply) : json_null());
 	json_object_set_new(o, "findings", findings_to_json(fnd));
 	if (r->cancelled)
@@ -127,7 +138,8 @@ json_t *findings_to_json(const struct findings *fnd)
 		if (x->fix.n) {
 			json_t *ch = json_object();
 			for (int k = 0; k < x->fix.n; k++)
-				json_object_set_new(ch, x->fix.change[k].field, jstr(x->fix.change[k].value));
+				json_object_set_new(ch, x->fix.change[k].field,
+				                    jstr(x->fix.change[k].value));
 			json_object_set_new(f, "change", ch);
 		}
 		json_array_append_new(fa, f);

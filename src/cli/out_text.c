@@ -14,11 +14,11 @@ static const char *step_label(const char *id)
 	static const struct {
 		const char *id, *label;
 	} t[] = {
-		{"connect", N_("connect")},	{"tls", N_("TLS handshake")},
-		{"greeting", N_("greeting")},	{"capability", N_("capabilities")},
-		{"ehlo", N_("EHLO")},		{"starttls", N_("STARTTLS")},
-		{"login", N_("login")},		{"mail-from", N_("MAIL FROM")},
-		{"rcpt-to", N_("RCPT TO")},
+	    {"connect", N_("connect")},   {"tls", N_("TLS handshake")},
+	    {"greeting", N_("greeting")}, {"capability", N_("capabilities")},
+	    {"ehlo", N_("EHLO")},         {"starttls", N_("STARTTLS")},
+	    {"login", N_("login")},       {"mail-from", N_("MAIL FROM")},
+	    {"rcpt-to", N_("RCPT TO")},
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
 		if (strcmp(t[i].id, id) == 0)
@@ -57,8 +57,8 @@ void out_findings_text(FILE *f, const struct findings *fnd)
 		const struct finding *x = &fnd->v[i];
 		/* TRANSLATORS: severities of a finding, printed before its code. */
 		const char *sev = x->severity == SEV_ERROR     ? _("error")
-				  : x->severity == SEV_WARNING ? _("warning")
-							       : _("note");
+		                  : x->severity == SEV_WARNING ? _("warning")
+		                                               : _("note");
 		fprintf(f, "%s %s: %s\n", sev, diag_code_name(x->code), x->message);
 		if (x->fix_text[0])
 			fprintf(f, "  %s %s\n", _("Fix:"), x->fix_text);
@@ -70,17 +70,17 @@ void out_probe_text(FILE *f, const struct probe_result *r, const struct findings
 	char *host = escape_display_str(r->host);
 	if (!quiet) {
 		fprintf(f, "%s  %s:%u  %s\n", proto_name(r->proto), host, (unsigned)r->port,
-			security_label(r->security));
+		        security_label(r->security));
 		for (size_t i = 0; i < r->nsteps; i++) {
 			const struct probe_step *s = &r->steps[i];
-			fprintf(f, "  %s %-14s %-48.48s %5d ms\n", cli_mark(s->ok), step_label(s->name),
-				s->detail, s->ms);
+			fprintf(f, "  %s %-14s %-48.48s %5d ms\n", cli_mark(s->ok),
+			        step_label(s->name), s->detail, s->ms);
 		}
 		if (r->tls.subject || r->tls.version[0]) {
 			fprintf(f, "%s\n", _("TLS"));
 			fprintf(f, "  %-16s%s, %s\n", _("protocol"), r->tls.version, r->tls.cipher);
 			fprintf(f, "  %-16s%s\n", _("verified"),
-				r->tls.verified ? _("yes") : r->tls.verify_error);
+			        r->tls.verified ? _("yes") : r->tls.verify_error);
 			if (r->tls.subject) {
 				print_field(f, _("subject"), r->tls.subject);
 				print_list(f, _("names (SAN)"), r->tls.san, r->tls.nsan);
@@ -98,18 +98,18 @@ void out_probe_text(FILE *f, const struct probe_result *r, const struct findings
 		}
 		if (r->caps_before_tls.known)
 			print_list(f, _("before TLS"), r->caps_before_tls.items,
-				   r->caps_before_tls.nitems);
-		const char *login = r->login == LOGIN_OK	   ? _("accepted")
-				    : r->login == LOGIN_FAILED ? _("refused")
-							       : _("not tested");
+			           r->caps_before_tls.nitems);
+		const char *login = r->login == LOGIN_OK       ? _("accepted")
+		                    : r->login == LOGIN_FAILED ? _("refused")
+		                                               : _("not tested");
 		fprintf(f, "  %-16s%s\n", _("login"), login);
 	}
 	out_findings_text(f, fnd);
 	if (r->ok)
 		fprintf(f, _("Result: %s %s:%u works (%d ms).\n"), proto_name(r->proto), host,
-			(unsigned)r->port, r->total_ms);
+		        (unsigned)r->port, r->total_ms);
 	else
 		fprintf(f, _("Result: %s %s:%u failed: %s\n"), proto_name(r->proto), host,
-			(unsigned)r->port, r->err.msg);
+		        (unsigned)r->port, r->err.msg);
 	free(host);
 }

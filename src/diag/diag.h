@@ -63,7 +63,7 @@ struct diag_fix {
 struct finding {
 	enum diag_code code;
 	enum diag_severity severity;
-	char *message; /* translated, server/cert text already escaped */
+	char *message;  /* translated, server/cert text already escaped */
 	char *fix_text; /* translated, "" when none */
 	struct diag_fix fix;
 };

@@ -10,12 +10,13 @@
 #include <string.h>
 
 const struct diagnose_port diagnose_default_ports[] = {
-	{993, PROTO_IMAP, SEC_TLS},  {143, PROTO_IMAP, SEC_STARTTLS}, {995, PROTO_POP3, SEC_TLS},
-	{110, PROTO_POP3, SEC_STARTTLS}, {465, PROTO_SMTP, SEC_TLS}, {587, PROTO_SMTP, SEC_STARTTLS},
-	{25, PROTO_SMTP, SEC_STARTTLS},
+    {993, PROTO_IMAP, SEC_TLS},     {143, PROTO_IMAP, SEC_STARTTLS},
+    {995, PROTO_POP3, SEC_TLS},     {110, PROTO_POP3, SEC_STARTTLS},
+    {465, PROTO_SMTP, SEC_TLS},     {587, PROTO_SMTP, SEC_STARTTLS},
+    {25, PROTO_SMTP, SEC_STARTTLS},
 };
 const size_t diagnose_default_nports =
-	sizeof diagnose_default_ports / sizeof diagnose_default_ports[0];
+    sizeof diagnose_default_ports / sizeof diagnose_default_ports[0];
 
 static struct diagnose_port standard(uint16_t port)
 {
@@ -144,8 +145,8 @@ static void port_findings(const struct port_check *pc, struct findings *out)
 }
 
 struct diagnose_report *diagnose_run(const struct probe_request *base,
-				     const struct diagnose_port *ports, size_t nports,
-				     const struct ms_observer *obs)
+                                     const struct diagnose_port *ports, size_t nports,
+                                     const struct ms_observer *obs)
 {
 	struct diagnose_report *d = xcalloc(1, sizeof *d);
 	d->host = xstrdup(base->host);
@@ -155,7 +156,8 @@ struct diagnose_report *diagnose_run(const struct probe_request *base,
 	struct dg_run run = {.d = d, .pending = nports};
 	int64_t t0 = loop_now_ms();
 	struct probe_request *reqs = xcalloc(nports, sizeof *reqs);
-	struct conn_addr *addrs = xcalloc(nports * (base->naddrs ? base->naddrs : 1), sizeof *addrs);
+	struct conn_addr *addrs =
+	    xcalloc(nports * (base->naddrs ? base->naddrs : 1), sizeof *addrs);
 	for (size_t i = 0; i < nports; i++) {
 		reqs[i] = *base;
 		reqs[i].port = ports[i].port;

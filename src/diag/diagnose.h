@@ -14,8 +14,8 @@
 
 struct diagnose_port {
 	uint16_t port;
-	enum ms_proto proto;         /* the protocol to try first */
-	enum ms_security security;   /* the mode to try first */
+	enum ms_proto proto;       /* the protocol to try first */
+	enum ms_security security; /* the mode to try first */
 };
 
 /* The standard matrix: 993 143 995 110 465 587 25. */
@@ -44,8 +44,8 @@ struct diagnose_report {
  * whose port is replaced by each port's); port and protocol come from
  * ports. */
 struct diagnose_report *diagnose_run(const struct probe_request *base,
-				     const struct diagnose_port *ports, size_t nports,
-				     const struct ms_observer *obs);
+                                     const struct diagnose_port *ports, size_t nports,
+                                     const struct ms_observer *obs);
 void diagnose_report_free(struct diagnose_report *d);
 
 #endif

@@ -28,7 +28,7 @@ struct rule {
 	bool (*applies)(const struct probe_result *r);
 	/* explain: the sentence(s) into msg, the fix into fix. */
 	void (*explain)(const struct probe_result *r, struct buf *msg, struct buf *fix_text,
-			struct diag_fix *fix);
+	                struct diag_fix *fix);
 };
 
 static uint16_t tls_port(enum ms_proto p)
@@ -37,7 +37,7 @@ static uint16_t tls_port(enum ms_proto p)
 }
 
 static void set_fix(struct diag_fix *f, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static void set_fix(struct diag_fix *f, const char *field, const char *fmt, ...)
 {
 	va_list ap;
@@ -62,7 +62,7 @@ static const struct probe_result *alt_works(const struct probe_result *r)
 /* fix_use_tls_port: "use port N with TLS", confirmed by a test when the
  * alternative was tried. */
 static void fix_use_tls_port(const struct probe_result *r, struct buf *msg, struct buf *fx,
-			     struct diag_fix *f)
+                             struct diag_fix *f)
 {
 	const struct probe_result *a = alt_works(r);
 	uint16_t port = a ? a->port : tls_port(r->proto);
@@ -90,7 +90,6 @@ static void add_err(const struct probe_result *r, struct buf *msg)
 	buf_adds(msg, ".");
 }
 
-
 /* ---- connection ---------------------------------------------------------- */
 
 static void x_dns(const struct probe_result *r, struct buf *msg, struct buf *fx, struct diag_fix *f)
@@ -102,10 +101,10 @@ static void x_dns(const struct probe_result *r, struct buf *msg, struct buf *fx,
 }
 
 static void x_refused(const struct probe_result *r, struct buf *msg, struct buf *fx,
-		      struct diag_fix *f)
+                      struct diag_fix *f)
 {
 	buf_addf(msg, _("Nothing listens on port %u of %s (the connection was refused)."),
-		 (unsigned)r->port, r->peer[0] ? r->peer : r->host);
+	         (unsigned)r->port, r->peer[0] ? r->peer : r->host);
 	if (alt_works(r)) {
 		fix_use_tls_port(r, msg, fx, f);
 		return;
@@ -113,34 +112,35 @@ static void x_refused(const struct probe_result *r, struct buf *msg, struct buf 
 	uint16_t want = default_port(r->proto, r->security);
 	if (want != r->port) {
 		buf_addf(fx, _("Use the standard port %u for %s with %s."), (unsigned)want,
-			 proto_name(r->proto), security_name(r->security));
+		         proto_name(r->proto), security_name(r->security));
 		set_fix(f, "port", "%u", (unsigned)want);
 	}
 }
 
 static void x_timeout(const struct probe_result *r, struct buf *msg, struct buf *fx,
-		      struct diag_fix *f)
+                      struct diag_fix *f)
 {
 	if (r->proto == PROTO_SMTP && r->port == 25) {
 		buf_adds(msg, _("Port 25 does not answer. Internet providers commonly block "
-				"outgoing port 25 for their customers; mail clients submit on "
-				"port 587 (STARTTLS) or 465 (TLS) instead."));
+		                "outgoing port 25 for their customers; mail clients submit on "
+		                "port 587 (STARTTLS) or 465 (TLS) instead."));
 		if (alt_works(r))
 			buf_addf(msg, _(" Port %u answers with TLS (tested just now)."),
-				 (unsigned)r->alternative->port);
+			         (unsigned)r->alternative->port);
 		buf_adds(fx, _("Use port 465 with TLS, or 587 with STARTTLS."));
 		set_fix(f, "port", "465");
 		set_fix(f, "security", "tls");
 		return;
 	}
-	buf_addf(msg, _("Port %u does not answer in time: a firewall drops the connection, or "
-			"the server is down."),
-		 (unsigned)r->port);
+	buf_addf(msg,
+	         _("Port %u does not answer in time: a firewall drops the connection, or "
+	           "the server is down."),
+	         (unsigned)r->port);
 	add_err(r, msg);
 }
 
 static void x_closed(const struct probe_result *r, struct buf *msg, struct buf *fx,
-		     struct diag_fix *f)
+                     struct diag_fix *f)
 {
 	add_err(r, msg);
 	add_reply(r, msg);
@@ -149,12 +149,13 @@ static void x_closed(const struct probe_result *r, struct buf *msg, struct buf *
 /* ---- TLS mode mismatches ------------------------------------------------- */
 
 static void x_no_greeting(const struct probe_result *r, struct buf *msg, struct buf *fx,
-			  struct diag_fix *f)
+                          struct diag_fix *f)
 {
-	buf_addf(msg, _("Port %u accepted the connection but said nothing. A mail server speaks "
-			"first in plaintext, so this port most likely expects TLS right away "
-			"(implicit TLS), and STARTTLS does not apply."),
-		 (unsigned)r->port);
+	buf_addf(msg,
+	         _("Port %u accepted the connection but said nothing. A mail server speaks "
+	           "first in plaintext, so this port most likely expects TLS right away "
+	           "(implicit TLS), and STARTTLS does not apply."),
+	         (unsigned)r->port);
 	if (alt_works(r))
 		buf_addf(msg, _(" Port %u answers with TLS (tested just now)."), (unsigned)r->port);
 	buf_adds(fx, _("Set security to TLS (SSL) for this port, not STARTTLS."));
@@ -162,25 +163,27 @@ static void x_no_greeting(const struct probe_result *r, struct buf *msg, struct 
 }
 
 static void x_tls_on_plain(const struct probe_result *r, struct buf *msg, struct buf *fx,
-			   struct diag_fix *f)
+                           struct diag_fix *f)
 {
-	buf_addf(msg, _("Port %u answered with a plaintext greeting instead of a TLS handshake: "
-			"it speaks STARTTLS (or plaintext), not implicit TLS."),
-		 (unsigned)r->port);
+	buf_addf(msg,
+	         _("Port %u answered with a plaintext greeting instead of a TLS handshake: "
+	           "it speaks STARTTLS (or plaintext), not implicit TLS."),
+	         (unsigned)r->port);
 	add_reply(r, msg);
 	const struct probe_result *a = alt_works(r);
 	if (a)
-		buf_addf(msg, _(" STARTTLS works on port %u (tested just now)."), (unsigned)r->port);
+		buf_addf(msg, _(" STARTTLS works on port %u (tested just now)."),
+		         (unsigned)r->port);
 	else if (r->alternative)
 		buf_addf(msg, _(" STARTTLS on port %u did not work either: %s."), (unsigned)r->port,
-			 r->alternative->err.msg);
+		         r->alternative->err.msg);
 	buf_addf(fx, _("Set security to STARTTLS for port %u, or use port %u with TLS."),
-		 (unsigned)r->port, (unsigned)tls_port(r->proto));
+	         (unsigned)r->port, (unsigned)tls_port(r->proto));
 	set_fix(f, "security", "starttls");
 }
 
 static void x_mismatch(const struct probe_result *r, struct buf *msg, struct buf *fx,
-		       struct diag_fix *f)
+                       struct diag_fix *f)
 {
 	add_err(r, msg);
 	add_reply(r, msg);
@@ -192,57 +195,58 @@ static void x_mismatch(const struct probe_result *r, struct buf *msg, struct buf
 }
 
 static void x_violation(const struct probe_result *r, struct buf *msg, struct buf *fx,
-			struct diag_fix *f)
+                        struct diag_fix *f)
 {
 	add_err(r, msg);
 	add_reply(r, msg);
 	buf_adds(msg, _(" This is not how a mail server behaves; the server is broken or "
-			"something between you and it interferes."));
+	                "something between you and it interferes."));
 }
 
 static void x_service_refused(const struct probe_result *r, struct buf *msg, struct buf *fx,
-			      struct diag_fix *f)
+                              struct diag_fix *f)
 {
 	add_err(r, msg);
 	add_reply(r, msg);
 }
 
 static void x_starttls_missing(const struct probe_result *r, struct buf *msg, struct buf *fx,
-			       struct diag_fix *f)
+                               struct diag_fix *f)
 {
-	buf_addf(msg, _("Port %u does not offer STARTTLS, so the connection cannot be encrypted "
-			"there. mailsetup never falls back to plaintext."),
-		 (unsigned)r->port);
+	buf_addf(msg,
+	         _("Port %u does not offer STARTTLS, so the connection cannot be encrypted "
+	           "there. mailsetup never falls back to plaintext."),
+	         (unsigned)r->port);
 	fix_use_tls_port(r, msg, fx, f);
 }
 
 static void x_starttls_refused(const struct probe_result *r, struct buf *msg, struct buf *fx,
-			       struct diag_fix *f)
+                               struct diag_fix *f)
 {
 	buf_addf(msg, _("The server on port %u advertised STARTTLS but refused it."),
-		 (unsigned)r->port);
+	         (unsigned)r->port);
 	add_reply(r, msg);
 	fix_use_tls_port(r, msg, fx, f);
 }
 
 static void x_injection(const struct probe_result *r, struct buf *msg, struct buf *fx,
-			struct diag_fix *f)
+                        struct diag_fix *f)
 {
 	buf_adds(msg, _("Data followed the server's STARTTLS answer before encryption began. "
-			"This is how a STARTTLS command injection attack works (CVE-2011-0411 and "
-			"its kin): whatever comes before the handshake could be forged. The "
-			"connection was dropped and no password was sent."));
+	                "This is how a STARTTLS command injection attack works (CVE-2011-0411 and "
+	                "its kin): whatever comes before the handshake could be forged. The "
+	                "connection was dropped and no password was sent."));
 	add_reply(r, msg);
 	buf_addf(fx, _("Report this to the server's administrator; use port %u with TLS."),
-		 (unsigned)tls_port(r->proto));
+	         (unsigned)tls_port(r->proto));
 }
 
 static void x_preauth(const struct probe_result *r, struct buf *msg, struct buf *fx,
-		      struct diag_fix *f)
+                      struct diag_fix *f)
 {
 	buf_adds(msg, _("The server greeted with PREAUTH: it considers the session logged in "
-			"before any encryption, so STARTTLS can no longer be started. The "
-			"connection was dropped."));
+	                "before any encryption, so STARTTLS can no longer be started. The "
+	                "connection was dropped."));
 	add_reply(r, msg);
 	fix_use_tls_port(r, msg, fx, f);
 }
@@ -254,13 +258,13 @@ static void cert_summary(const struct probe_result *r, struct buf *msg)
 	char *s = escape_display_str(r->tls.subject);
 	char *i = escape_display_str(r->tls.issuer);
 	buf_addf(msg, _(" Certificate: subject %s, issued by %s, valid %s to %s."), s, i,
-		 r->tls.not_before, r->tls.not_after);
+	         r->tls.not_before, r->tls.not_after);
 	free(s);
 	free(i);
 }
 
 static void x_cert_name(const struct probe_result *r, struct buf *msg, struct buf *fx,
-			struct diag_fix *f)
+                        struct diag_fix *f)
 {
 	char *h = escape_display_str(r->host);
 	struct buf names = {0};
@@ -275,7 +279,7 @@ static void x_cert_name(const struct probe_result *r, struct buf *msg, struct bu
 	}
 	char *e = escape_display(names.data ? names.data : "", names.len);
 	buf_addf(msg, _("The certificate is valid but not for %s: it names %s."), h,
-		 e[0] ? e : _("no host names"));
+	         e[0] ? e : _("no host names"));
 	if (pick) {
 		char *pe = escape_display_str(pick);
 		buf_addf(fx, _("Use the server name %s, which the certificate covers."), pe);
@@ -290,67 +294,73 @@ static void x_cert_name(const struct probe_result *r, struct buf *msg, struct bu
 }
 
 static void x_cert_expired(const struct probe_result *r, struct buf *msg, struct buf *fx,
-			   struct diag_fix *f)
+                           struct diag_fix *f)
 {
-	buf_addf(msg, _("The server's certificate expired on %s. Either the server's "
-			"administrator forgot to renew it, or your computer's clock is wrong."),
-		 r->tls.not_after);
+	buf_addf(msg,
+	         _("The server's certificate expired on %s. Either the server's "
+	           "administrator forgot to renew it, or your computer's clock is wrong."),
+	         r->tls.not_after);
 	cert_summary(r, msg);
-	buf_adds(fx, _("No automatic fix: check your clock, then tell the server's administrator."));
+	buf_adds(fx,
+	         _("No automatic fix: check your clock, then tell the server's administrator."));
 }
 
 static void x_cert_notyet(const struct probe_result *r, struct buf *msg, struct buf *fx,
-			  struct diag_fix *f)
+                          struct diag_fix *f)
 {
-	buf_addf(msg, _("The server's certificate is not valid before %s. Your computer's clock "
-			"is probably behind."),
-		 r->tls.not_before);
+	buf_addf(msg,
+	         _("The server's certificate is not valid before %s. Your computer's clock "
+	           "is probably behind."),
+	         r->tls.not_before);
 	cert_summary(r, msg);
 	buf_adds(fx, _("No automatic fix: check your clock and time zone."));
 }
 
 static void x_cert_self(const struct probe_result *r, struct buf *msg, struct buf *fx,
-			struct diag_fix *f)
+                        struct diag_fix *f)
 {
 	buf_adds(msg, _("The server's certificate is self-signed: no authority vouches for it, "
-			"so it cannot be told apart from an impostor's."));
+	                "so it cannot be told apart from an impostor's."));
 	cert_summary(r, msg);
-	buf_addf(fx, _("Only if you know this server: trust exactly this certificate (SHA-256 %s)."),
-		 r->tls.sha256);
+	buf_addf(fx,
+	         _("Only if you know this server: trust exactly this certificate (SHA-256 %s)."),
+	         r->tls.sha256);
 }
 
 static void x_cert_untrusted(const struct probe_result *r, struct buf *msg, struct buf *fx,
-			     struct diag_fix *f)
+                             struct diag_fix *f)
 {
-	buf_addf(msg, _("The server's certificate does not lead to an authority this computer "
-			"trusts (%s)."),
-		 r->tls.verify_error);
+	buf_addf(msg,
+	         _("The server's certificate does not lead to an authority this computer "
+	           "trusts (%s)."),
+	         r->tls.verify_error);
 	cert_summary(r, msg);
-	buf_addf(fx, _("Only if you know this server: trust exactly this certificate (SHA-256 %s)."),
-		 r->tls.sha256);
+	buf_addf(fx,
+	         _("Only if you know this server: trust exactly this certificate (SHA-256 %s)."),
+	         r->tls.sha256);
 }
 
 static void x_cert_chain(const struct probe_result *r, struct buf *msg, struct buf *fx,
-			 struct diag_fix *f)
+                         struct diag_fix *f)
 {
 	buf_adds(msg, _("The server sends only its own certificate, without the intermediate "
-			"certificate that links it to a trusted authority. Some programs fetch the "
-			"missing piece themselves; mail clients usually do not."));
+	                "certificate that links it to a trusted authority. Some programs fetch the "
+	                "missing piece themselves; mail clients usually do not."));
 	cert_summary(r, msg);
 	buf_adds(fx, _("Tell the server's administrator to install the full certificate chain."));
 }
 
 static void x_tls_failed(const struct probe_result *r, struct buf *msg, struct buf *fx,
-			 struct diag_fix *f)
+                         struct diag_fix *f)
 {
 	add_err(r, msg);
 	const char *a = r->tls.alert;
 	if (strstr(a, "unsupported protocol") || strstr(a, "no protocols available"))
 		buf_adds(msg, _(" The server offers only old TLS versions (below 1.2), which are "
-				"insecure and refused."));
+		                "insecure and refused."));
 	else if (strstr(a, "wrong version number") || strstr(a, "packet length too long"))
 		buf_adds(msg, _(" The server did not answer with TLS at all; this port may expect "
-				"STARTTLS or another protocol."));
+		                "STARTTLS or another protocol."));
 	else if (strstr(a, "handshake failure") || strstr(a, "no shared cipher"))
 		buf_adds(msg, _(" Client and server share no acceptable cipher or version."));
 }
@@ -362,15 +372,16 @@ static bool old_tls(const struct probe_result *r)
 }
 
 static void x_tls_old(const struct probe_result *r, struct buf *msg, struct buf *fx,
-		      struct diag_fix *f)
+                      struct diag_fix *f)
 {
 	if (r->tls.handshake_done)
 		buf_addf(msg, _("The server negotiated %s, which is obsolete (RFC 8996)."),
-			 r->tls.version);
+		         r->tls.version);
 	else
-		buf_adds(msg, _("The server speaks only TLS versions older than 1.2, which are "
-				"obsolete and insecure (RFC 8996); mailsetup refuses them, as current "
-				"mail clients do."));
+		buf_adds(msg,
+		         _("The server speaks only TLS versions older than 1.2, which are "
+		           "obsolete and insecure (RFC 8996); mailsetup refuses them, as current "
+		           "mail clients do."));
 	buf_adds(fx, _("No automatic fix: the server's administrator must enable TLS 1.2 or 1.3."));
 }
 
@@ -382,14 +393,14 @@ static bool plaintext_only(const struct probe_result *r)
 }
 
 static void x_plaintext_only(const struct probe_result *r, struct buf *msg, struct buf *fx,
-			     struct diag_fix *f)
+                             struct diag_fix *f)
 {
 	buf_adds(msg, _("This server offers no encryption at all: passwords and mail cross the "
-			"network readable by anyone on the way."));
+	                "network readable by anyone on the way."));
 }
 
 static void x_plaintext_refused(const struct probe_result *r, struct buf *msg, struct buf *fx,
-				struct diag_fix *f)
+                                struct diag_fix *f)
 {
 	add_err(r, msg);
 	buf_adds(fx, _("Use STARTTLS or TLS."));
@@ -399,7 +410,7 @@ static void x_plaintext_refused(const struct probe_result *r, struct buf *msg, s
 /* ---- login --------------------------------------------------------------- */
 
 static void x_login_disabled(const struct probe_result *r, struct buf *msg, struct buf *fx,
-			     struct diag_fix *f)
+                             struct diag_fix *f)
 {
 	add_err(r, msg);
 	if (!r->tls.handshake_done) {
@@ -412,10 +423,10 @@ static void x_login_disabled(const struct probe_result *r, struct buf *msg, stru
 /* Providers that require an app password once two-factor login is on. */
 static bool app_password_host(const char *host)
 {
-	static const char *const domains[] = {"gmail.com", "googlemail.com", "google.com",
-					      "outlook.com", "office365.com", "hotmail.com",
-					      "yahoo.com", "icloud.com", "me.com", "fastmail.com",
-					      "zoho.com", "gmx.net", "web.de", "aol.com"};
+	static const char *const domains[] = {
+	    "gmail.com",   "googlemail.com", "google.com", "outlook.com", "office365.com",
+	    "hotmail.com", "yahoo.com",      "icloud.com", "me.com",      "fastmail.com",
+	    "zoho.com",    "gmx.net",        "web.de",     "aol.com"};
 	size_t hl = strlen(host);
 	for (size_t i = 0; i < sizeof domains / sizeof domains[0]; i++) {
 		size_t dl = strlen(domains[i]);
@@ -427,16 +438,16 @@ static bool app_password_host(const char *host)
 }
 
 static void x_auth_failed(const struct probe_result *r, struct buf *msg, struct buf *fx,
-			  struct diag_fix *f)
+                          struct diag_fix *f)
 {
 	add_err(r, msg);
 	add_reply(r, msg);
 	buf_adds(fx, _("Check the password. Servers differ in the user name they expect: the "
-		       "full address (name@example.org) or only the part before the @."));
+	               "full address (name@example.org) or only the part before the @."));
 	if (app_password_host(r->host) || caps_has_auth(&r->caps, "XOAUTH2") ||
 	    caps_has_auth(&r->caps, "OAUTHBEARER"))
 		buf_adds(fx, _(" If two-step verification is on for this account, the provider "
-			       "wants an app password here, not your usual one."));
+		               "wants an app password here, not your usual one."));
 }
 
 static bool oauth_only(const struct probe_result *r)
@@ -445,16 +456,16 @@ static bool oauth_only(const struct probe_result *r)
 }
 
 static void x_oauth_only(const struct probe_result *r, struct buf *msg, struct buf *fx,
-			 struct diag_fix *f)
+                         struct diag_fix *f)
 {
 	buf_adds(msg, _("The server accepts only OAuth2 logins (XOAUTH2/OAUTHBEARER), which need a "
-			"browser sign-in; a plain password will not work."));
+	                "browser sign-in; a plain password will not work."));
 	buf_adds(fx, _("Create an app password with the provider if it offers them, or use a "
-		       "client that supports OAuth2 for this account."));
+	               "client that supports OAuth2 for this account."));
 }
 
 static void x_no_mech(const struct probe_result *r, struct buf *msg, struct buf *fx,
-		      struct diag_fix *f)
+                      struct diag_fix *f)
 {
 	add_err(r, msg);
 }
@@ -465,17 +476,17 @@ static bool port25(const struct probe_result *r)
 }
 
 static void x_port25(const struct probe_result *r, struct buf *msg, struct buf *fx,
-		     struct diag_fix *f)
+                     struct diag_fix *f)
 {
 	buf_adds(msg, _("Port 25 is for mail between servers. Mail clients submit on port 587 "
-			"(STARTTLS) or 465 (TLS), where login is required and providers do not "
-			"block it."));
+	                "(STARTTLS) or 465 (TLS), where login is required and providers do not "
+	                "block it."));
 	buf_adds(fx, _("Use port 465 with TLS, or 587 with STARTTLS."));
 	set_fix(f, "port", "465");
 }
 
 static void x_sender(const struct probe_result *r, struct buf *msg, struct buf *fx,
-		     struct diag_fix *f)
+                     struct diag_fix *f)
 {
 	add_err(r, msg);
 	add_reply(r, msg);
@@ -483,7 +494,7 @@ static void x_sender(const struct probe_result *r, struct buf *msg, struct buf *
 }
 
 static void x_recipient(const struct probe_result *r, struct buf *msg, struct buf *fx,
-			struct diag_fix *f)
+                        struct diag_fix *f)
 {
 	add_err(r, msg);
 	add_reply(r, msg);
@@ -491,36 +502,36 @@ static void x_recipient(const struct probe_result *r, struct buf *msg, struct bu
 }
 
 static const struct rule rules[] = {
-	{DIAG_DNS_FAILURE, "dns-failure", SEV_ERROR, NULL, x_dns},
-	{DIAG_CONNECTION_REFUSED, "connection-refused", SEV_ERROR, NULL, x_refused},
-	{DIAG_CONNECTION_TIMEOUT, "connection-timeout", SEV_ERROR, NULL, x_timeout},
-	{DIAG_CONNECTION_CLOSED, "connection-closed", SEV_ERROR, NULL, x_closed},
-	{DIAG_NO_GREETING, "no-greeting", SEV_ERROR, NULL, x_no_greeting},
-	{DIAG_TLS_ON_PLAINTEXT_PORT, "tls-on-plaintext-port", SEV_ERROR, NULL, x_tls_on_plain},
-	{DIAG_PROTOCOL_MISMATCH, "protocol-mismatch", SEV_ERROR, NULL, x_mismatch},
-	{DIAG_PROTOCOL_VIOLATION, "protocol-violation", SEV_ERROR, NULL, x_violation},
-	{DIAG_SERVICE_REFUSED, "service-refused", SEV_ERROR, NULL, x_service_refused},
-	{DIAG_STARTTLS_NOT_OFFERED, "starttls-not-offered", SEV_ERROR, NULL, x_starttls_missing},
-	{DIAG_STARTTLS_REFUSED, "starttls-refused", SEV_ERROR, NULL, x_starttls_refused},
-	{DIAG_STARTTLS_INJECTION, "starttls-injection", SEV_ERROR, NULL, x_injection},
-	{DIAG_PREAUTH_BEFORE_TLS, "preauth-before-tls", SEV_ERROR, NULL, x_preauth},
-	{DIAG_CERT_HOSTNAME_MISMATCH, "cert-hostname-mismatch", SEV_ERROR, NULL, x_cert_name},
-	{DIAG_CERT_EXPIRED, "cert-expired", SEV_ERROR, NULL, x_cert_expired},
-	{DIAG_CERT_NOT_YET_VALID, "cert-not-yet-valid", SEV_ERROR, NULL, x_cert_notyet},
-	{DIAG_CERT_SELF_SIGNED, "cert-self-signed", SEV_ERROR, NULL, x_cert_self},
-	{DIAG_CERT_UNTRUSTED, "cert-untrusted", SEV_ERROR, NULL, x_cert_untrusted},
-	{DIAG_CERT_INCOMPLETE_CHAIN, "cert-incomplete-chain", SEV_ERROR, NULL, x_cert_chain},
-	{DIAG_TLS_HANDSHAKE_FAILED, "tls-handshake-failed", SEV_ERROR, NULL, x_tls_failed},
-	{DIAG_TLS_VERSION_OLD, "tls-version-old", SEV_ERROR, old_tls, x_tls_old},
-	{DIAG_PLAINTEXT_ONLY, "plaintext-only", SEV_WARNING, plaintext_only, x_plaintext_only},
-	{DIAG_PLAINTEXT_REFUSED, "plaintext-refused", SEV_ERROR, NULL, x_plaintext_refused},
-	{DIAG_LOGIN_DISABLED, "login-disabled", SEV_ERROR, NULL, x_login_disabled},
-	{DIAG_NO_AUTH_MECHANISM, "no-auth-mechanism", SEV_ERROR, NULL, x_no_mech},
-	{DIAG_AUTH_FAILED, "auth-failed", SEV_ERROR, NULL, x_auth_failed},
-	{DIAG_OAUTH_ONLY, "oauth-only", SEV_WARNING, oauth_only, x_oauth_only},
-	{DIAG_SUBMISSION_ON_PORT_25, "submission-on-port-25", SEV_WARNING, port25, x_port25},
-	{DIAG_SENDER_REFUSED, "sender-refused", SEV_ERROR, NULL, x_sender},
-	{DIAG_RECIPIENT_REFUSED, "recipient-refused", SEV_ERROR, NULL, x_recipient},
+    {DIAG_DNS_FAILURE, "dns-failure", SEV_ERROR, NULL, x_dns},
+    {DIAG_CONNECTION_REFUSED, "connection-refused", SEV_ERROR, NULL, x_refused},
+    {DIAG_CONNECTION_TIMEOUT, "connection-timeout", SEV_ERROR, NULL, x_timeout},
+    {DIAG_CONNECTION_CLOSED, "connection-closed", SEV_ERROR, NULL, x_closed},
+    {DIAG_NO_GREETING, "no-greeting", SEV_ERROR, NULL, x_no_greeting},
+    {DIAG_TLS_ON_PLAINTEXT_PORT, "tls-on-plaintext-port", SEV_ERROR, NULL, x_tls_on_plain},
+    {DIAG_PROTOCOL_MISMATCH, "protocol-mismatch", SEV_ERROR, NULL, x_mismatch},
+    {DIAG_PROTOCOL_VIOLATION, "protocol-violation", SEV_ERROR, NULL, x_violation},
+    {DIAG_SERVICE_REFUSED, "service-refused", SEV_ERROR, NULL, x_service_refused},
+    {DIAG_STARTTLS_NOT_OFFERED, "starttls-not-offered", SEV_ERROR, NULL, x_starttls_missing},
+    {DIAG_STARTTLS_REFUSED, "starttls-refused", SEV_ERROR, NULL, x_starttls_refused},
+    {DIAG_STARTTLS_INJECTION, "starttls-injection", SEV_ERROR, NULL, x_injection},
+    {DIAG_PREAUTH_BEFORE_TLS, "preauth-before-tls", SEV_ERROR, NULL, x_preauth},
+    {DIAG_CERT_HOSTNAME_MISMATCH, "cert-hostname-mismatch", SEV_ERROR, NULL, x_cert_name},
+    {DIAG_CERT_EXPIRED, "cert-expired", SEV_ERROR, NULL, x_cert_expired},
+    {DIAG_CERT_NOT_YET_VALID, "cert-not-yet-valid", SEV_ERROR, NULL, x_cert_notyet},
+    {DIAG_CERT_SELF_SIGNED, "cert-self-signed", SEV_ERROR, NULL, x_cert_self},
+    {DIAG_CERT_UNTRUSTED, "cert-untrusted", SEV_ERROR, NULL, x_cert_untrusted},
+    {DIAG_CERT_INCOMPLETE_CHAIN, "cert-incomplete-chain", SEV_ERROR, NULL, x_cert_chain},
+    {DIAG_TLS_HANDSHAKE_FAILED, "tls-handshake-failed", SEV_ERROR, NULL, x_tls_failed},
+    {DIAG_TLS_VERSION_OLD, "tls-version-old", SEV_ERROR, old_tls, x_tls_old},
+    {DIAG_PLAINTEXT_ONLY, "plaintext-only", SEV_WARNING, plaintext_only, x_plaintext_only},
+    {DIAG_PLAINTEXT_REFUSED, "plaintext-refused", SEV_ERROR, NULL, x_plaintext_refused},
+    {DIAG_LOGIN_DISABLED, "login-disabled", SEV_ERROR, NULL, x_login_disabled},
+    {DIAG_NO_AUTH_MECHANISM, "no-auth-mechanism", SEV_ERROR, NULL, x_no_mech},
+    {DIAG_AUTH_FAILED, "auth-failed", SEV_ERROR, NULL, x_auth_failed},
+    {DIAG_OAUTH_ONLY, "oauth-only", SEV_WARNING, oauth_only, x_oauth_only},
+    {DIAG_SUBMISSION_ON_PORT_25, "submission-on-port-25", SEV_WARNING, port25, x_port25},
+    {DIAG_SENDER_REFUSED, "sender-refused", SEV_ERROR, NULL, x_sender},
+    {DIAG_RECIPIENT_REFUSED, "recipient-refused", SEV_ERROR, NULL, x_recipient},
 };
 
 const char *diag_code_name(enum diag_code code)

@@ -18,10 +18,10 @@ enum field { F_NONE, F_HOST, F_PORT, F_SOCKET, F_USER, F_AUTH, F_DISPLAY };
 struct pstate {
 	XML_Parser p;
 	int depth;
-	bool root_ok;      /* <clientConfig> is the root */
+	bool root_ok;       /* <clientConfig> is the root */
 	int provider_depth; /* depth of <emailProvider>, 0 outside */
-	int server_depth;  /* depth of the current server element, 0 outside */
-	bool server_known; /* its type is imap, pop3 or smtp */
+	int server_depth;   /* depth of the current server element, 0 outside */
+	bool server_known;  /* its type is imap, pop3 or smtp */
 	enum field field;
 	int field_depth;
 	struct buf text;
@@ -98,8 +98,8 @@ static void on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 			const char *name;
 			enum field f;
 		} fields[] = {
-			{"hostname", F_HOST},	{"port", F_PORT},	  {"socketType", F_SOCKET},
-			{"username", F_USER},	{"authentication", F_AUTH},
+		    {"hostname", F_HOST}, {"port", F_PORT},           {"socketType", F_SOCKET},
+		    {"username", F_USER}, {"authentication", F_AUTH},
 		};
 		for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
 			if (strcmp(name, fields[i].name) == 0) {
@@ -173,7 +173,7 @@ bool autoconfig_host_ok(const char *h)
 			continue;
 		}
 		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			  (c >= '0' && c <= '9') || c == '-' || c == '_';
+		          (c >= '0' && c <= '9') || c == '-' || c == '_';
 		if (!ok || (label == 0 && c == '-') || ++label > 63)
 			return false;
 	}
@@ -237,11 +237,21 @@ static void on_end(void *ud, const XML_Char *name)
 	if (s->field != F_NONE && s->depth == s->field_depth) {
 		struct buf *dst = NULL;
 		switch (s->field) {
-		case F_HOST: dst = &s->host; break;
-		case F_PORT: dst = &s->port; break;
-		case F_SOCKET: dst = &s->socket; break;
-		case F_USER: dst = &s->user; break;
-		case F_AUTH: dst = s->auth.len ? NULL : &s->auth; break;
+		case F_HOST:
+			dst = &s->host;
+			break;
+		case F_PORT:
+			dst = &s->port;
+			break;
+		case F_SOCKET:
+			dst = &s->socket;
+			break;
+		case F_USER:
+			dst = &s->user;
+			break;
+		case F_AUTH:
+			dst = s->auth.len ? NULL : &s->auth;
+			break;
 		case F_DISPLAY:
 			if (!s->text_overflow) {
 				struct buf t = {0};
@@ -249,7 +259,8 @@ static void on_end(void *ud, const XML_Char *name)
 				s->out->display_name = buf_steal(&t);
 			}
 			break;
-		case F_NONE: break;
+		case F_NONE:
+			break;
 		}
 		if (dst && !s->text_overflow)
 			set_trimmed(dst, &s->text);
@@ -268,21 +279,21 @@ static void on_end(void *ud, const XML_Char *name)
 
 /* A DTD is the door to entity tricks (billion laughs, external entities);
  * autoconfig files never have one, so any DOCTYPE rejects the document. */
-static void on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
-		       const XML_Char *pubid, int has_internal)
+static void on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid, const XML_Char *pubid,
+                       int has_internal)
 {
 	stop(ud, N_("the document has a DOCTYPE"));
 }
 
 static void on_entity(void *ud, const XML_Char *name, int is_param, const XML_Char *value,
-		      int value_len, const XML_Char *base, const XML_Char *sysid,
-		      const XML_Char *pubid, const XML_Char *notation)
+                      int value_len, const XML_Char *base, const XML_Char *sysid,
+                      const XML_Char *pubid, const XML_Char *notation)
 {
 	stop(ud, N_("the document declares entities"));
 }
 
 bool autoconfig_parse(const char *data, size_t len, const char *local, const char *domain,
-		      struct ac_config *out, struct ms_err *err)
+                      struct ac_config *out, struct ms_err *err)
 {
 	memset(out, 0, sizeof *out);
 	if (len > AUTOCONFIG_MAX_BYTES) {
@@ -306,11 +317,13 @@ bool autoconfig_parse(const char *data, size_t len, const char *local, const cha
 	bool good = st == XML_STATUS_OK && !s.fail && s.root_ok;
 	if (!good) {
 		if (s.fail)
-			err_set(err, ERR_PROTOCOL, _("the autoconfig file was rejected: %s"), _(s.fail));
+			err_set(err, ERR_PROTOCOL, _("the autoconfig file was rejected: %s"),
+			        _(s.fail));
 		else if (st != XML_STATUS_OK)
-			err_set(err, ERR_PROTOCOL, _("the autoconfig file is not well-formed XML: %s (line %lu)"),
-				XML_ErrorString(XML_GetErrorCode(s.p)),
-				(unsigned long)XML_GetCurrentLineNumber(s.p));
+			err_set(err, ERR_PROTOCOL,
+			        _("the autoconfig file is not well-formed XML: %s (line %lu)"),
+			        XML_ErrorString(XML_GetErrorCode(s.p)),
+			        (unsigned long)XML_GetCurrentLineNumber(s.p));
 		else
 			err_set(err, ERR_PROTOCOL, "%s", _("the autoconfig file is empty"));
 		autoconfig_free(out);

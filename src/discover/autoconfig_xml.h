@@ -26,14 +26,14 @@
 #include <stdint.h>
 
 /* Real files are a few kilobytes (the largest ISPDB entries ~20 KB). */
-#define AUTOCONFIG_MAX_BYTES (256 * 1024)
-#define AUTOCONFIG_MAX_DEPTH 16
-#define AUTOCONFIG_MAX_TEXT 512
+#define AUTOCONFIG_MAX_BYTES   (256 * 1024)
+#define AUTOCONFIG_MAX_DEPTH   16
+#define AUTOCONFIG_MAX_TEXT    512
 #define AUTOCONFIG_MAX_SERVERS 32
 
 struct ac_server {
 	enum ms_proto proto;
-	char *host;     /* checked: letters, digits, '-', '.', at most 253 */
+	char *host; /* checked: letters, digits, '-', '.', at most 253 */
 	uint16_t port;
 	enum ms_security security;
 	char *username; /* substituted; "" when the file names none */
@@ -52,7 +52,7 @@ struct ac_config {
  * when the document is malformed, too large or not a clientConfig.
  * out is always safe to autoconfig_free. */
 bool autoconfig_parse(const char *data, size_t len, const char *local, const char *domain,
-		      struct ac_config *out, struct ms_err *err);
+                      struct ac_config *out, struct ms_err *err);
 void autoconfig_free(struct ac_config *c);
 /* autoconfig_host_ok: a plausible DNS host name (LDH labels, <= 253). */
 bool autoconfig_host_ok(const char *host);

@@ -32,15 +32,15 @@ int disc_source_timeout_ms(enum disc_source s)
 
 const char *disc_status_id(enum disc_status s)
 {
-	static const char *const ids[] = {"waiting", "running", "answered", "nothing",
-					  "error",   "timeout", "not-needed"};
+	static const char *const ids[] = {"waiting", "running", "answered",  "nothing",
+	                                  "error",   "timeout", "not-needed"};
 	return ids[s];
 }
 
 /* ---- addresses ----------------------------------------------------------- */
 
 /* RFC 5321 4.5.3.1: local part at most 64 octets, a path 256 in all. */
-#define LOCAL_MAX 64
+#define LOCAL_MAX   64
 #define ADDRESS_MAX 254
 
 bool discover_address(const char *address, char **local, char **domain, struct ms_err *err)
@@ -56,16 +56,19 @@ bool discover_address(const char *address, char **local, char **domain, struct m
 		err_set(err, ERR_USAGE, "%s", _("the address is too long"));
 		return false;
 	}
-	for (const unsigned char *p = (const unsigned char *)address; p < (const unsigned char *)at; p++)
+	for (const unsigned char *p = (const unsigned char *)address; p < (const unsigned char *)at;
+	     p++)
 		if (*p <= ' ' || *p == 0x7f || strchr("<>()[]\\,;:\"@", *p)) {
 			err_set(err, ERR_USAGE, "%s",
-				_("the part before @ has a space or a character addresses cannot hold"));
+			        _("the part before @ has a space or a character addresses cannot "
+			          "hold"));
 			return false;
 		}
 	char *ascii = NULL;
 	int rc = idn2_to_ascii_8z(at + 1, &ascii, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
 	if (rc != IDN2_OK) {
-		err_set(err, ERR_USAGE, _("the domain is not a valid domain name: %s"), idn2_strerror(rc));
+		err_set(err, ERR_USAGE, _("the domain is not a valid domain name: %s"),
+		        idn2_strerror(rc));
 		return false;
 	}
 	for (char *c = ascii; *c; c++)
@@ -137,18 +140,20 @@ bool disc_running(const struct discover *d, enum disc_source s)
 }
 
 static const enum ms_discover_event event_of[] = {
-	[DSTAT_ANSWERED] = DISCOVER_ANSWERED, [DSTAT_NOTHING] = DISCOVER_NOTHING,
-	[DSTAT_ERROR] = DISCOVER_ERROR,	      [DSTAT_TIMEOUT] = DISCOVER_ERROR,
-	[DSTAT_NOT_NEEDED] = DISCOVER_NOT_NEEDED,
+    [DSTAT_ANSWERED] = DISCOVER_ANSWERED,     [DSTAT_NOTHING] = DISCOVER_NOTHING,
+    [DSTAT_ERROR] = DISCOVER_ERROR,           [DSTAT_TIMEOUT] = DISCOVER_ERROR,
+    [DSTAT_NOT_NEEDED] = DISCOVER_NOT_NEEDED,
 };
 
-static void emit(struct discover *d, enum disc_source s, enum ms_discover_event ev, const char *detail)
+static void emit(struct discover *d, enum disc_source s, enum ms_discover_event ev,
+                 const char *detail)
 {
 	if (d->obs && d->obs->discover)
 		d->obs->discover(d->obs->ctx, disc_source_id(s), disc_source_label(s), ev, detail);
 }
 
-void disc_source_done(struct discover *d, enum disc_source s, enum disc_status st, const char *fmt, ...)
+void disc_source_done(struct discover *d, enum disc_source s, enum disc_status st, const char *fmt,
+                      ...)
 {
 	struct disc_source_report *r = &d->res->src[s];
 	if (r->status != DSTAT_RUNNING)
@@ -194,8 +199,8 @@ void disc_rearm(struct discover *d, enum disc_source s, int ms)
 /* ---- candidates ---------------------------------------------------------- */
 
 struct disc_candidate *disc_add(struct discover *d, enum disc_source s, int order,
-				enum ms_proto proto, const char *host, uint16_t port,
-				enum ms_security sec, const char *username, const char *via)
+                                enum ms_proto proto, const char *host, uint16_t port,
+                                enum ms_security sec, const char *username, const char *via)
 {
 	struct disc_result *r = d->res;
 	for (size_t i = 0; i < r->n; i++) {
@@ -231,11 +236,12 @@ struct disc_candidate *disc_add(struct discover *d, enum disc_source s, int orde
 	return c;
 }
 
-void disc_add_config(struct discover *d, enum disc_source s, const struct ac_config *c, const char *via)
+void disc_add_config(struct discover *d, enum disc_source s, const struct ac_config *c,
+                     const char *via)
 {
 	for (size_t i = 0; i < c->n; i++)
 		disc_add(d, s, (int)i, c->v[i].proto, c->v[i].host, c->v[i].port, c->v[i].security,
-			 c->v[i].username, via);
+		         c->v[i].username, via);
 }
 
 static bool prefer_pop3_for_sort;
@@ -243,7 +249,9 @@ static bool prefer_pop3_for_sort;
 static int rank_of(const struct disc_candidate *c, int *dir, int *proto)
 {
 	*dir = c->proto == PROTO_SMTP;
-	*proto = c->proto == PROTO_POP3 ? !prefer_pop3_for_sort : c->proto == PROTO_IMAP ? prefer_pop3_for_sort : 0;
+	*proto = c->proto == PROTO_POP3   ? !prefer_pop3_for_sort
+	         : c->proto == PROTO_IMAP ? prefer_pop3_for_sort
+	                                  : 0;
 	return c->security == SEC_TLS ? 0 : c->security == SEC_STARTTLS ? 1 : 2;
 }
 
@@ -303,7 +311,7 @@ void disc_advance(struct discover *d)
 				continue;
 			for (int i = best + 1; i < DSRC_COUNT; i++)
 				disc_source_done(d, (enum disc_source)i, DSTAT_NOT_NEEDED, "%s",
-						 _("a more trusted source answered"));
+				                 _("a more trusted source answered"));
 			d->phase = PH_VERIFY;
 			break;
 		}
@@ -356,7 +364,8 @@ static void on_probe(void *arg, struct probe_result *r)
 	verify_one_done(j->d);
 }
 
-static void on_verify_addrs(void *arg, const struct ms_err *err, const struct conn_addr *v, size_t n)
+static void on_verify_addrs(void *arg, const struct ms_err *err, const struct conn_addr *v,
+                            size_t n)
 {
 	struct vjob *j = arg;
 	struct discover *d = j->d;
@@ -380,7 +389,9 @@ static void on_verify_addrs(void *arg, const struct ms_err *err, const struct co
 	q->timeout_ms = d->opt.probe_timeout_ms;
 	q->allow_plaintext = d->opt.allow_plaintext;
 	if (d->opt.password) {
-		const char *u = d->opt.user ? d->opt.user : *c->username ? c->username : d->res->address;
+		const char *u = d->opt.user    ? d->opt.user
+		                : *c->username ? c->username
+		                               : d->res->address;
 		j->user = disc_alloc(d, strlen(u) + 1);
 		memcpy(j->user, u, strlen(u) + 1);
 		q->user = j->user;
@@ -435,7 +446,8 @@ static void finish(void *arg, int revents)
 	for (size_t i = 0; i < r->n; i++) {
 		struct disc_candidate *c = &r->v[i];
 		int *slot = c->proto == PROTO_SMTP ? &r->outgoing : &r->incoming;
-		if (c->verified && *slot < 0 && (c->security != SEC_PLAIN || d->opt.allow_plaintext))
+		if (c->verified && *slot < 0 &&
+		    (c->security != SEC_PLAIN || d->opt.allow_plaintext))
 			*slot = (int)i;
 	}
 	r->total_ms = (int)(loop_now_ms() - d->t0);
@@ -459,8 +471,9 @@ static void finish(void *arg, int revents)
 
 /* ---- start --------------------------------------------------------------- */
 
-bool discover_start(struct loop *loop, const struct disc_options *opt, const struct ms_observer *obs,
-		    discover_done_fn done, void *arg, struct ms_err *err)
+bool discover_start(struct loop *loop, const struct disc_options *opt,
+                    const struct ms_observer *obs, discover_done_fn done, void *arg,
+                    struct ms_err *err)
 {
 	char *local, *domain;
 	if (!discover_address(opt->address, &local, &domain, err))

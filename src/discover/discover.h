@@ -40,7 +40,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define DISCOVER_VERIFY_MAX 3 /* candidates probed per direction */
+#define DISCOVER_VERIFY_MAX    3 /* candidates probed per direction */
 #define DISCOVER_DEFAULT_ISPDB "https://autoconfig.thunderbird.net/v1.1/"
 
 enum disc_source {
@@ -55,28 +55,28 @@ enum disc_source {
 };
 
 enum disc_status {
-	DSTAT_WAITING,   /* not started */
+	DSTAT_WAITING, /* not started */
 	DSTAT_RUNNING,
-	DSTAT_ANSWERED,  /* named at least one server */
-	DSTAT_NOTHING,   /* asked and got no usable answer */
-	DSTAT_ERROR,     /* could not ask (network, TLS, malformed answer) */
+	DSTAT_ANSWERED, /* named at least one server */
+	DSTAT_NOTHING,  /* asked and got no usable answer */
+	DSTAT_ERROR,    /* could not ask (network, TLS, malformed answer) */
 	DSTAT_TIMEOUT,
 	DSTAT_NOT_NEEDED, /* a more trusted source answered first */
 };
 
 struct disc_options {
-	const char *address;   /* as typed, UTF-8 */
+	const char *address;    /* as typed, UTF-8 */
 	const char *dns_server; /* "ADDR[:PORT]" or NULL for the system's */
-	const char *ispdb_url; /* NULL: DISCOVER_DEFAULT_ISPDB; DOMAIN is appended */
+	const char *ispdb_url;  /* NULL: DISCOVER_DEFAULT_ISPDB; DOMAIN is appended */
 	const struct net_overrides *overrides; /* may be NULL */
-	const char *cafile;    /* NULL: system trust store (HTTPS and probes) */
-	SSL_CTX *tls_ctx;      /* for the probes; from tls_ctx_new(cafile) */
-	bool allow_http;       /* also fetch autoconfig over plain http */
-	bool allow_plaintext;  /* plaintext servers may be recommended */
+	const char *cafile;                    /* NULL: system trust store (HTTPS and probes) */
+	SSL_CTX *tls_ctx;                      /* for the probes; from tls_ctx_new(cafile) */
+	bool allow_http;                       /* also fetch autoconfig over plain http */
+	bool allow_plaintext;                  /* plaintext servers may be recommended */
 	bool prefer_pop3;
-	const char *user;      /* login name override; NULL: from the source */
-	const char *password;  /* NULL: no login */
-	int probe_timeout_ms;  /* per probe step; 0: default */
+	const char *user;     /* login name override; NULL: from the source */
+	const char *password; /* NULL: no login */
+	int probe_timeout_ms; /* per probe step; 0: default */
 	/* directories with DOMAIN.xml provider files, NULL-terminated; NULL
 	 * means discover_default_isp_dirs() */
 	const char *const *isp_dirs;
@@ -87,27 +87,27 @@ struct disc_candidate {
 	char *host;
 	uint16_t port;
 	enum ms_security security;
-	char *username;        /* "" when the source named none */
-	unsigned sources;      /* bit (1 << enum disc_source) per source */
-	enum disc_source best; /* the most trusted of them */
-	int order;             /* position within that source's answer */
-	char *via;             /* how the best source got it, e.g. the MX path */
-	bool tested;           /* probed live */
-	bool verified;         /* the probe succeeded */
+	char *username;             /* "" when the source named none */
+	unsigned sources;           /* bit (1 << enum disc_source) per source */
+	enum disc_source best;      /* the most trusted of them */
+	int order;                  /* position within that source's answer */
+	char *via;                  /* how the best source got it, e.g. the MX path */
+	bool tested;                /* probed live */
+	bool verified;              /* the probe succeeded */
 	struct probe_result *probe; /* when tested */
-	char *problem;         /* tested but not verified, or not tested: why */
+	char *problem;              /* tested but not verified, or not tested: why */
 };
 
 struct disc_source_report {
 	enum disc_status status;
-	int ms;             /* from start to the end of this source */
-	char detail[256];   /* what it found or why not; escaped */
+	int ms;           /* from start to the end of this source */
+	char detail[256]; /* what it found or why not; escaped */
 };
 
 struct disc_result {
-	char *address;   /* local@a-label-domain */
+	char *address; /* local@a-label-domain */
 	char *local;
-	char *domain;    /* A-labels, lower case */
+	char *domain;             /* A-labels, lower case */
 	struct disc_candidate *v; /* ranked best first */
 	size_t n;
 	struct disc_source_report src[DSRC_COUNT];
@@ -127,8 +127,8 @@ bool discover_address(const char *address, char **local, char **domain, struct m
  * must stay valid until then.  Returns false with err set, without
  * starting, when the options are unusable (bad address: ERR_USAGE). */
 bool discover_start(struct loop *loop, const struct disc_options *opt,
-		    const struct ms_observer *obs, discover_done_fn done, void *arg,
-		    struct ms_err *err);
+                    const struct ms_observer *obs, discover_done_fn done, void *arg,
+                    struct ms_err *err);
 void disc_result_free(struct disc_result *r);
 
 /* Names: stable English ids for JSON ("ispdb") and labels for people. */

@@ -114,7 +114,7 @@ static void sock_state(void *data, ares_socket_t fd, int readable, int writable)
 		d->socks[free_slot].d = d;
 		d->socks[free_slot].fd = fd;
 		d->socks[free_slot].watch =
-			loop_add(d->loop, fd, ev, LOOP_NO_DEADLINE, on_sock, &d->socks[free_slot]);
+		    loop_add(d->loop, fd, ev, LOOP_NO_DEADLINE, on_sock, &d->socks[free_slot]);
 	}
 }
 
@@ -158,18 +158,20 @@ static bool valid_server(const char *s)
 }
 
 struct dns *dns_new(struct loop *loop, const char *server, const struct net_overrides *ov,
-		    struct ms_err *err)
+                    struct ms_err *err)
 {
 	static bool lib_ready;
 	if (!lib_ready) {
 		if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS) {
-			err_set(err, ERR_LOCAL, "%s", _("the DNS library could not be initialised"));
+			err_set(err, ERR_LOCAL, "%s",
+			        _("the DNS library could not be initialised"));
 			return NULL;
 		}
 		lib_ready = true;
 	}
 	if (server && !valid_server(server)) {
-		err_set(err, ERR_USAGE, _("'%s' is not a DNS server address (ADDRESS[:PORT])"), server);
+		err_set(err, ERR_USAGE, _("'%s' is not a DNS server address (ADDRESS[:PORT])"),
+		        server);
 		return NULL;
 	}
 	struct dns *d = xcalloc(1, sizeof *d);
@@ -185,7 +187,8 @@ struct dns *dns_new(struct loop *loop, const char *server, const struct net_over
 	if (rc == ARES_SUCCESS && server)
 		rc = ares_set_servers_ports_csv(d->ch, server);
 	if (rc != ARES_SUCCESS) {
-		err_set(err, ERR_LOCAL, _("the DNS resolver could not be set up: %s"), ares_strerror(rc));
+		err_set(err, ERR_LOCAL, _("the DNS resolver could not be set up: %s"),
+		        ares_strerror(rc));
 		if (d->ch)
 			ares_destroy(d->ch);
 		free(d);
@@ -228,7 +231,7 @@ static const struct ms_err *status_err(int status, struct ms_err *e)
 	    status == ARES_ENONAME)
 		return NULL;
 	err_set(e, status == ARES_ETIMEOUT ? ERR_TIMEOUT : ERR_DNS, _("DNS lookup failed: %s"),
-		ares_strerror(status));
+	        ares_strerror(status));
 	return e;
 }
 

@@ -25,7 +25,7 @@
  * two tries of 2 s ride over one lost UDP packet without keeping a person
  * waiting long when the server is unreachable. */
 #define DNS_TRY_TIMEOUT_MS 2000
-#define DNS_TRIES 2
+#define DNS_TRIES          2
 
 struct dns;
 
@@ -37,12 +37,12 @@ struct dns_srv {
 typedef void (*dns_mx_fn)(void *arg, const struct ms_err *err, const char *host);
 typedef void (*dns_srv_fn)(void *arg, const struct ms_err *err, const struct dns_srv *v, size_t n);
 typedef void (*dns_addr_fn)(void *arg, const struct ms_err *err, const struct conn_addr *v,
-			    size_t n);
+                            size_t n);
 
 /* dns_new: server NULL for the system configuration.  NULL with err set
  * (ERR_USAGE for a malformed server, ERR_LOCAL otherwise). */
 struct dns *dns_new(struct loop *loop, const char *server, const struct net_overrides *ov,
-		    struct ms_err *err);
+                    struct ms_err *err);
 void dns_free(struct dns *d);
 
 /* dns_mx: the host of the lowest-preference MX record of name (NULL when

@@ -95,7 +95,8 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *
 		}
 		return 0;
 	}
-	short ev = (short)(((what & CURL_POLL_IN) ? POLLIN : 0) | ((what & CURL_POLL_OUT) ? POLLOUT : 0));
+	short ev =
+	    (short)(((what & CURL_POLL_IN) ? POLLIN : 0) | ((what & CURL_POLL_OUT) ? POLLOUT : 0));
 	if (!s) {
 		s = xcalloc(1, sizeof *s);
 		s->h = h;
@@ -130,12 +131,13 @@ static int timer_cb(CURLM *multi, long timeout_ms, void *userp)
 }
 
 struct http *http_new(struct loop *loop, struct dns *dns, const char *cafile, bool allow_http,
-		      struct ms_err *err)
+                      struct ms_err *err)
 {
 	static bool lib_ready;
 	if (!lib_ready) {
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-			err_set(err, ERR_LOCAL, "%s", _("the HTTP library could not be initialised"));
+			err_set(err, ERR_LOCAL, "%s",
+			        _("the HTTP library could not be initialised"));
 			return NULL;
 		}
 		lib_ready = true;
@@ -223,7 +225,7 @@ static void finish(struct hreq *r, struct http_result *res)
 }
 
 static void fail(struct hreq *r, enum err_category cat, long status, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 static void fail(struct hreq *r, enum err_category cat, long status, const char *fmt, ...)
 {
 	struct http_result res = {0};
@@ -314,9 +316,9 @@ static void start_hop(struct hreq *r)
 	CURLU *u = curl_url();
 	char *scheme = NULL, *host = NULL, *port = NULL;
 	bool good = u && curl_url_set(u, CURLUPART_URL, r->url, 0) == CURLUE_OK &&
-		    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-		    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-		    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK;
+	            curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	            curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	            curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK;
 	if (!good) {
 		curl_free(scheme), curl_free(host), curl_free(port), curl_url_cleanup(u);
 		fail(r, ERR_USAGE, 0, _("'%s' is not a usable URL"), r->url);
@@ -329,8 +331,8 @@ static void start_hop(struct hreq *r)
 	r->port = strtol(port, NULL, 10);
 	curl_free(scheme), curl_free(host), curl_free(port), curl_url_cleanup(u);
 	if (!https && !(http && r->h->allow_http)) {
-		fail(r, ERR_DENIED, 0, _("%s: only https:// is fetched (plain http needs --allow-http)"),
-		     r->url);
+		fail(r, ERR_DENIED, 0,
+		     _("%s: only https:// is fetched (plain http needs --allow-http)"), r->url);
 		return;
 	}
 	dns_addrs(r->h->dns, r->host, (uint16_t)r->port, on_addrs, r);
@@ -387,8 +389,8 @@ static void transfer_done(struct hreq *r, CURLcode code)
 		char *loc = NULL;
 		curl_easy_getinfo(r->easy, CURLINFO_REDIRECT_URL, &loc);
 		if (!loc) {
-			fail(r, ERR_PROTOCOL, status, _("%s: redirect (%ld) without a location"), r->url,
-			     status);
+			fail(r, ERR_PROTOCOL, status, _("%s: redirect (%ld) without a location"),
+			     r->url, status);
 			return;
 		}
 		if (r->redirects >= HTTP_MAX_REDIRECTS) {

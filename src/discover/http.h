@@ -36,12 +36,12 @@
 struct http;
 
 struct http_result {
-	bool ok;          /* a 2xx answer with a body within limits */
-	long status;      /* the last HTTP status, 0 if none arrived */
+	bool ok;           /* a 2xx answer with a body within limits */
+	long status;       /* the last HTTP status, 0 if none arrived */
 	struct ms_err err; /* when !ok: why (ERR_CERT, ERR_TLS, ERR_DNS, ...) */
-	const char *body; /* when ok; NUL-terminated, len bytes */
+	const char *body;  /* when ok; NUL-terminated, len bytes */
 	size_t len;
-	const char *url;  /* the URL finally fetched */
+	const char *url; /* the URL finally fetched */
 	int redirects;
 };
 
@@ -50,7 +50,7 @@ typedef void (*http_done_fn)(void *arg, const struct http_result *r);
 /* http_new: cafile NULL for the system store.  NULL with err set when
  * libcurl cannot be initialised. */
 struct http *http_new(struct loop *loop, struct dns *dns, const char *cafile, bool allow_http,
-		      struct ms_err *err);
+                      struct ms_err *err);
 void http_free(struct http *h);
 /* http_get: start fetching url; done(arg, result) runs exactly once
  * unless http_free() comes first: later from the loop, except that a URL

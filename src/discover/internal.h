@@ -45,7 +45,7 @@ struct discover {
 	struct disc_owned {
 		void *p;
 		void (*fn)(void *p); /* run before free(p), may be NULL */
-	} *allocs; /* freed at the end: state of callbacks that may never run */
+	} * allocs;                  /* freed at the end: state of callbacks that may never run */
 	size_t nallocs;
 };
 
@@ -56,14 +56,14 @@ void *disc_alloc_dtor(struct discover *d, size_t n, void (*fn)(void *p));
 /* disc_running: the source still waits for answers. */
 bool disc_running(const struct discover *d, enum disc_source s);
 /* disc_source_done: record the outcome (once), emit the event, move on. */
-void disc_source_done(struct discover *d, enum disc_source s, enum disc_status st,
-		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void disc_source_done(struct discover *d, enum disc_source s, enum disc_status st, const char *fmt,
+                      ...) __attribute__((format(printf, 4, 5)));
 /* disc_add: merge one candidate into the result. */
 struct disc_candidate *disc_add(struct discover *d, enum disc_source s, int order,
-				enum ms_proto proto, const char *host, uint16_t port,
-				enum ms_security sec, const char *username, const char *via);
+                                enum ms_proto proto, const char *host, uint16_t port,
+                                enum ms_security sec, const char *username, const char *via);
 void disc_add_config(struct discover *d, enum disc_source s, const struct ac_config *c,
-		     const char *via);
+                     const char *via);
 /* disc_rearm: move source s's deadline to now + ms (guessing starts its
  * clock when it starts probing). */
 void disc_rearm(struct discover *d, enum disc_source s, int ms);
@@ -75,6 +75,6 @@ void disc_guess_go(struct discover *d);
 void disc_guess_free(struct discover *d);
 /* local provider files for domain: true with c filled and *path set. */
 bool disc_local_lookup(struct discover *d, const char *domain, struct ac_config *c, char **path,
-		       struct ms_err *err);
+                       struct ms_err *err);
 
 #endif

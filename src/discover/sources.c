@@ -37,13 +37,13 @@ static void start_srv(struct discover *d);
 static void start_guess(struct discover *d);
 
 const struct disc_source_def disc_sources[DSRC_COUNT] = {
-	{DSRC_PROVIDER_FILE, "provider-file", N_("provider file"), 1000, start_provider_file},
-	{DSRC_AUTOCONFIG, "autoconfig", N_("autoconfig"), 10000, start_autoconfig},
-	{DSRC_WELL_KNOWN, "well-known", N_("well-known URL"), 10000, start_well_known},
-	{DSRC_ISPDB, "ispdb", N_("ISPDB"), 10000, start_ispdb},
-	{DSRC_MX, "mx", N_("MX"), 14000, start_mx},
-	{DSRC_SRV, "srv", N_("DNS SRV"), 6000, start_srv},
-	{DSRC_GUESS, "guess", N_("guessing"), 20000, start_guess},
+    {DSRC_PROVIDER_FILE, "provider-file", N_("provider file"), 1000, start_provider_file},
+    {DSRC_AUTOCONFIG, "autoconfig", N_("autoconfig"), 10000, start_autoconfig},
+    {DSRC_WELL_KNOWN, "well-known", N_("well-known URL"), 10000, start_well_known},
+    {DSRC_ISPDB, "ispdb", N_("ISPDB"), 10000, start_ispdb},
+    {DSRC_MX, "mx", N_("MX"), 14000, start_mx},
+    {DSRC_SRV, "srv", N_("DNS SRV"), 6000, start_srv},
+    {DSRC_GUESS, "guess", N_("guessing"), 20000, start_guess},
 };
 
 /* ---- provider files ------------------------------------------------------ */
@@ -76,7 +76,8 @@ static bool read_small(const char *path, size_t max, struct buf *out, struct ms_
 	}
 	struct stat st;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > max) {
-		err_set(err, ERR_LOCAL, _("%s is not a regular file of at most %zu bytes"), path, max);
+		err_set(err, ERR_LOCAL, _("%s is not a regular file of at most %zu bytes"), path,
+		        max);
 		close(fd);
 		return false;
 	}
@@ -93,7 +94,7 @@ static bool read_small(const char *path, size_t max, struct buf *out, struct ms_
 }
 
 bool disc_local_lookup(struct discover *d, const char *domain, struct ac_config *c, char **path,
-		       struct ms_err *err)
+                       struct ms_err *err)
 {
 	const char *const *dirs = d->opt.isp_dirs ? d->opt.isp_dirs : discover_default_isp_dirs();
 	size_t nd = 0;
@@ -103,7 +104,8 @@ bool disc_local_lookup(struct discover *d, const char *domain, struct ac_config 
 		char *p = xasprintf("%s/%s.xml", dirs[i], domain);
 		struct buf b = {0};
 		if (read_small(p, AUTOCONFIG_MAX_BYTES, &b, err) &&
-		    autoconfig_parse(b.data ? b.data : "", b.len, d->res->local, d->res->domain, c, err)) {
+		    autoconfig_parse(b.data ? b.data : "", b.len, d->res->local, d->res->domain, c,
+		                     err)) {
 			buf_free(&b);
 			if (c->n) {
 				*path = p;
@@ -132,7 +134,7 @@ static void start_provider_file(struct discover *d)
 		disc_source_done(d, DSRC_PROVIDER_FILE, DSTAT_ERROR, "%s", err.msg);
 	} else {
 		disc_source_done(d, DSRC_PROVIDER_FILE, DSTAT_NOTHING, _("no file for %s"),
-				 d->res->domain);
+		                 d->res->domain);
 	}
 }
 
@@ -142,8 +144,8 @@ static void start_provider_file(struct discover *d)
 
 struct fetch_item {
 	struct fetchset *fs;
-	char *url;  /* NULL for a local file item */
-	char *via;  /* provenance shown to a person */
+	char *url; /* NULL for a local file item */
+	char *via; /* provenance shown to a person */
 	bool done, ok, error;
 	struct ac_config cfg;
 	char why[ERR_MSG_MAX + 256];
@@ -216,13 +218,14 @@ static void on_fetched(void *arg, const struct http_result *r)
 		 * Anything else (certificate, TLS, 5xx, size, redirect loop) is
 		 * an error worth showing. */
 		bool nothing = r->err.cat == ERR_DNS || r->err.cat == ERR_REFUSED ||
-			       (r->status >= 400 && r->status < 500);
+		               (r->status >= 400 && r->status < 500);
 		it->error = !nothing;
 		snprintf(it->why, sizeof it->why, "%s", r->err.msg);
 	} else {
 		struct ms_err err;
 		err_clear(&err);
-		if (!autoconfig_parse(r->body, r->len, d->res->local, d->res->domain, &it->cfg, &err)) {
+		if (!autoconfig_parse(r->body, r->len, d->res->local, d->res->domain, &it->cfg,
+		                      &err)) {
 			it->error = true;
 			snprintf(it->why, sizeof it->why, "%s: %s", r->url, err.msg);
 		} else if (it->cfg.n == 0) {
@@ -280,12 +283,14 @@ static char *address_escaped(struct discover *d)
 static void add_autoconfig_urls(struct fetchset *fs, const char *domain, const char *via_prefix)
 {
 	char *addr = address_escaped(fs->d);
-	char *url = xasprintf("https://autoconfig.%s/mail/config-v1.1.xml?emailaddress=%s", domain, addr);
+	char *url =
+	    xasprintf("https://autoconfig.%s/mail/config-v1.1.xml?emailaddress=%s", domain, addr);
 	char *via = via_prefix ? xasprintf("%s (%s)", via_prefix, url) : NULL;
 	fetchset_url(fs, url, via);
 	free(url), free(via);
 	if (fs->d->opt.allow_http) {
-		url = xasprintf("http://autoconfig.%s/mail/config-v1.1.xml?emailaddress=%s", domain, addr);
+		url = xasprintf("http://autoconfig.%s/mail/config-v1.1.xml?emailaddress=%s", domain,
+		                addr);
 		via = via_prefix ? xasprintf("%s (%s)", via_prefix, url) : NULL;
 		fetchset_url(fs, url, via);
 		free(url), free(via);
@@ -297,7 +302,8 @@ static void add_well_known_urls(struct fetchset *fs, const char *domain, const c
 {
 	static const char *const schemes[] = {"https", "http"};
 	for (int i = 0; i < (fs->d->opt.allow_http ? 2 : 1); i++) {
-		char *url = xasprintf("%s://%s/.well-known/autoconfig/mail/config-v1.1.xml", schemes[i], domain);
+		char *url = xasprintf("%s://%s/.well-known/autoconfig/mail/config-v1.1.xml",
+		                      schemes[i], domain);
 		char *via = via_prefix ? xasprintf("%s (%s)", via_prefix, url) : NULL;
 		fetchset_url(fs, url, via);
 		free(url), free(via);
@@ -347,18 +353,20 @@ static void on_mx(void *arg, const struct ms_err *err, const char *host)
 		return;
 	}
 	if (!host) {
-		disc_source_done(d, DSRC_MX, DSTAT_NOTHING, _("%s has no MX record"), d->res->domain);
+		disc_source_done(d, DSRC_MX, DSTAT_NOTHING, _("%s has no MX record"),
+		                 d->res->domain);
 		return;
 	}
 	if (!autoconfig_host_ok(host)) {
-		disc_source_done(d, DSRC_MX, DSTAT_ERROR, "%s", _("the MX record names an invalid host"));
+		disc_source_done(d, DSRC_MX, DSTAT_ERROR, "%s",
+		                 _("the MX record names an invalid host"));
 		return;
 	}
 	char *parents[2];
 	size_t np = discover_parents(host, d->res->domain, parents);
 	if (np == 0) {
 		disc_source_done(d, DSRC_MX, DSTAT_NOTHING, _("MX %s is within %s itself"), host,
-				 d->res->domain);
+		                 d->res->domain);
 		return;
 	}
 	struct fetchset *fs = fetchset_new(d, DSRC_MX);
@@ -388,12 +396,12 @@ static const struct {
 	enum ms_proto proto;
 	enum ms_security sec;
 } srv_services[] = {
-	{"_imaps._tcp", PROTO_IMAP, SEC_TLS},
-	{"_imap._tcp", PROTO_IMAP, SEC_STARTTLS}, /* RFC 6186: STARTTLS is required of us */
-	{"_pop3s._tcp", PROTO_POP3, SEC_TLS},
-	{"_pop3._tcp", PROTO_POP3, SEC_STARTTLS},
-	{"_submissions._tcp", PROTO_SMTP, SEC_TLS}, /* RFC 8314 */
-	{"_submission._tcp", PROTO_SMTP, SEC_STARTTLS},
+    {"_imaps._tcp", PROTO_IMAP, SEC_TLS},
+    {"_imap._tcp", PROTO_IMAP, SEC_STARTTLS}, /* RFC 6186: STARTTLS is required of us */
+    {"_pop3s._tcp", PROTO_POP3, SEC_TLS},
+    {"_pop3._tcp", PROTO_POP3, SEC_STARTTLS},
+    {"_submissions._tcp", PROTO_SMTP, SEC_TLS}, /* RFC 8314 */
+    {"_submission._tcp", PROTO_SMTP, SEC_STARTTLS},
 };
 #define NSRV (sizeof srv_services / sizeof srv_services[0])
 
@@ -427,11 +435,13 @@ static void on_srv(void *arg, const struct ms_err *err, const struct dns_srv *v,
 	const char *label = srv_services[op->svc].label;
 	if (err) {
 		if (!st->errors++)
-			snprintf(st->first_error, sizeof st->first_error, "%s: %s", label, err->msg);
+			snprintf(st->first_error, sizeof st->first_error, "%s: %s", label,
+			         err->msg);
 	} else if (n == 1 && strcmp(v[0].target, ".") == 0) {
 		/* RFC 2782/6186: "." means the service is decidedly not offered. */
 		st->refused++;
-		buf_addf(&st->summary, "%s%s %s", st->summary.len ? ", " : "", label, _("not offered"));
+		buf_addf(&st->summary, "%s%s %s", st->summary.len ? ", " : "", label,
+		         _("not offered"));
 	}
 	for (size_t i = 0; !err && i < n; i++) {
 		char host[256];
@@ -443,11 +453,11 @@ static void on_srv(void *arg, const struct ms_err *err, const struct dns_srv *v,
 			continue;
 		char *via = xasprintf("%s.%s", label, d->res->domain);
 		disc_add(d, DSRC_SRV, (int)(op->svc * 100 + i), srv_services[op->svc].proto, host,
-			 v[i].port, srv_services[op->svc].sec, "", via);
+		         v[i].port, srv_services[op->svc].sec, "", via);
 		free(via);
 		if (i == 0)
-			buf_addf(&st->summary, "%s%s -> %s:%u", st->summary.len ? ", " : "", label, host,
-				 (unsigned)v[i].port);
+			buf_addf(&st->summary, "%s%s -> %s:%u", st->summary.len ? ", " : "", label,
+			         host, (unsigned)v[i].port);
 		st->found++;
 	}
 	if (st->pending)
@@ -459,7 +469,8 @@ static void on_srv(void *arg, const struct ms_err *err, const struct dns_srv *v,
 	else if (st->refused)
 		disc_source_done(d, DSRC_SRV, DSTAT_NOTHING, "%s", st->summary.data);
 	else
-		disc_source_done(d, DSRC_SRV, DSTAT_NOTHING, _("no SRV records for %s"), d->res->domain);
+		disc_source_done(d, DSRC_SRV, DSTAT_NOTHING, _("no SRV records for %s"),
+		                 d->res->domain);
 }
 
 static void start_srv(struct discover *d)
@@ -484,8 +495,9 @@ static const struct {
 	const char *prefix;
 	unsigned protos; /* bit per enum ms_proto */
 } guess_names[] = {
-	{"imap.", 1u << PROTO_IMAP}, {"pop3.", 1u << PROTO_POP3}, {"pop.", 1u << PROTO_POP3},
-	{"mail.", 7u},		     {"smtp.", 1u << PROTO_SMTP}, {"", 7u},
+    {"imap.", 1u << PROTO_IMAP}, {"pop3.", 1u << PROTO_POP3},
+    {"pop.", 1u << PROTO_POP3},  {"mail.", 7u},
+    {"smtp.", 1u << PROTO_SMTP}, {"", 7u},
 };
 #define GUESS_MAX 24
 
@@ -528,10 +540,11 @@ static void guess_check(struct guess_state *g)
 	if (!d || !g->go || g->lookups || g->probes || !disc_running(d, DSRC_GUESS))
 		return;
 	if (g->found)
-		disc_source_done(d, DSRC_GUESS, DSTAT_ANSWERED, _("%d guessed servers answered"), g->found);
+		disc_source_done(d, DSRC_GUESS, DSTAT_ANSWERED, _("%d guessed servers answered"),
+		                 g->found);
 	else
-		disc_source_done(d, DSRC_GUESS, DSTAT_NOTHING, _("no server answered at the usual names of %s"),
-				 d->res->domain);
+		disc_source_done(d, DSRC_GUESS, DSTAT_NOTHING,
+		                 _("no server answered at the usual names of %s"), d->res->domain);
 }
 
 static void on_guess_probe(void *arg, struct probe_result *r)
@@ -542,7 +555,7 @@ static void on_guess_probe(void *arg, struct probe_result *r)
 	struct discover *d = g->d;
 	if (d && r->ok && disc_running(d, DSRC_GUESS)) {
 		struct disc_candidate *c = disc_add(d, DSRC_GUESS, it->order, it->proto, it->host,
-						    it->port, it->sec, "", _("guessed, answered"));
+		                                    it->port, it->sec, "", _("guessed, answered"));
 		if (!c->probe) {
 			c->tested = c->verified = true;
 			c->probe = r;
@@ -611,7 +624,8 @@ static void start_guess(struct discover *d)
 			for (int s = 0; s < 2 && g->n < GUESS_MAX; s++) {
 				struct guess_item *it = &g->it[g->n++];
 				it->g = g;
-				snprintf(it->host, sizeof it->host, "%s%s", guess_names[i].prefix, d->res->domain);
+				snprintf(it->host, sizeof it->host, "%s%s", guess_names[i].prefix,
+				         d->res->domain);
 				it->proto = (enum ms_proto)p;
 				it->sec = secs[s];
 				it->port = default_port(it->proto, it->sec);

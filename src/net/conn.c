@@ -62,11 +62,11 @@ size_t conn_resolve(const char *host, uint16_t port, struct conn_addr **out, str
 		char text[INET6_ADDRSTRLEN] = "?";
 		if (a->ai_family == AF_INET6) {
 			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)a->ai_addr)->sin6_addr, text,
-				  sizeof text);
+			          sizeof text);
 			snprintf(v[k].text, sizeof v[k].text, "[%s]", text);
 		} else {
 			inet_ntop(AF_INET, &((struct sockaddr_in *)a->ai_addr)->sin_addr, text,
-				  sizeof text);
+			          sizeof text);
 			snprintf(v[k].text, sizeof v[k].text, "%s", text);
 		}
 		k++;
@@ -176,7 +176,7 @@ static void update_watch(struct conn *c)
 }
 
 static void fail(struct conn *c, enum err_category cat, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static void fail(struct conn *c, enum err_category cat, const char *fmt, ...)
 {
 	va_list ap;
@@ -250,7 +250,7 @@ static void connect_next(struct conn *c)
 		c->att[i].watch = loop_add(c->loop, fd, POLLOUT, c->deadline, attempt_io, c);
 		if (c->next_addr < c->naddrs && !c->stagger_watch)
 			c->stagger_watch = loop_add(c->loop, -1, 0, loop_now_ms() + CONN_STAGGER_MS,
-						    stagger_due, c);
+			                            stagger_due, c);
 		return;
 	}
 	if (c->natt == 0)
@@ -368,8 +368,8 @@ static bool handshake_step(struct conn *c)
 			tls_error_string(why, sizeof why);
 		else
 			snprintf(why, sizeof why, "%s",
-				 r == 0 ? _("the server closed the connection during the handshake")
-					: strerror(errno));
+			         r == 0 ? _("the server closed the connection during the handshake")
+			                : strerror(errno));
 	} else {
 		tls_error_string(why, sizeof why);
 	}
@@ -391,8 +391,8 @@ static bool handshake_step(struct conn *c)
 /* Keep the first bytes the server sends during the handshake: when they
  * are a plaintext greeting ("* OK", "+OK", "220") instead of a TLS record,
  * that explains the failure far better than "wrong version number". */
-static long record_raw(BIO *b, int oper, const char *argp, size_t len, int argi, long argl,
-		       int ret, size_t *processed)
+static long record_raw(BIO *b, int oper, const char *argp, size_t len, int argi, long argl, int ret,
+                       size_t *processed)
 {
 	struct conn *c = (struct conn *)BIO_get_callback_arg(b);
 	if (oper == (BIO_CB_READ | BIO_CB_RETURN) && ret > 0 && processed && c &&
@@ -428,7 +428,8 @@ static bool flush(struct conn *c)
 		ssize_t n;
 		if (c->ssl) {
 			ERR_clear_error();
-			int r = SSL_write(c->ssl, c->out.data, (int)(c->out.len > 65536 ? 65536 : c->out.len));
+			int r = SSL_write(c->ssl, c->out.data,
+			                  (int)(c->out.len > 65536 ? 65536 : c->out.len));
 			if (r <= 0) {
 				int e = SSL_get_error(c->ssl, r);
 				if (e == SSL_ERROR_WANT_WRITE || e == SSL_ERROR_WANT_READ) {
@@ -495,7 +496,8 @@ static int fill(struct conn *c)
 					c->ssl_want_write = true;
 					return got;
 				}
-				if (e == SSL_ERROR_ZERO_RETURN || (e == SSL_ERROR_SYSCALL && !ERR_peek_error()))
+				if (e == SSL_ERROR_ZERO_RETURN ||
+				    (e == SSL_ERROR_SYSCALL && !ERR_peek_error()))
 					return got ? got : -1;
 				char why[128];
 				tls_error_string(why, sizeof why);
@@ -508,7 +510,8 @@ static int fill(struct conn *c)
 			if (n < 0) {
 				if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
 					return got;
-				err_set(&c->err, ERR_NETWORK, _("receiving failed: %s"), strerror(errno));
+				err_set(&c->err, ERR_NETWORK, _("receiving failed: %s"),
+				        strerror(errno));
 				return -2;
 			}
 			if (n == 0)
@@ -550,7 +553,8 @@ static void conn_io(void *arg, int revents)
 			return;
 		if (r == 1 && c->in.len >= CONN_MAX_BUFFER) {
 			/* The owner consumed nothing of a full buffer. */
-			fail(c, ERR_PROTOCOL, "%s", _("the server sent too much data without a line end"));
+			fail(c, ERR_PROTOCOL, "%s",
+			     _("the server sent too much data without a line end"));
 			return;
 		}
 		if (r == -1) {

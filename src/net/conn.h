@@ -30,7 +30,7 @@
 #include <sys/socket.h>
 
 /* RFC 8305 section 5 recommends 250 ms between connection attempts. */
-#define CONN_STAGGER_MS 250
+#define CONN_STAGGER_MS   250
 #define CONN_MAX_ATTEMPTS 8
 /* Input is read in chunks and never buffered beyond this many bytes: a
  * protocol layer asks for lines far shorter than this, so a hostile

@@ -113,7 +113,8 @@ bool net_override_add_resolve(struct net_overrides *o, const char *spec, struct 
 		goto bad;
 	e.to_port = e.port;
 	for (;;) {
-		if (e.naddr == NET_OVERRIDE_MAX_ADDRS || !take_addr(&p, ",", e.port, &e.addr[e.naddr]))
+		if (e.naddr == NET_OVERRIDE_MAX_ADDRS ||
+		    !take_addr(&p, ",", e.port, &e.addr[e.naddr]))
 			goto bad;
 		e.naddr++;
 		if (*p == '\0')
@@ -136,7 +137,8 @@ bool net_override_add_connect_to(struct net_overrides *o, const char *spec, stru
 		goto bad;
 	const char *a = p;
 	struct conn_addr tmp;
-	if (!take_addr(&p, ":", 0, &tmp) || *p != ':' || !parse_port(p + 1, strlen(p + 1), &e.to_port))
+	if (!take_addr(&p, ":", 0, &tmp) || *p != ':' ||
+	    !parse_port(p + 1, strlen(p + 1), &e.to_port))
 		goto bad;
 	p = a;
 	take_addr(&p, ":", e.to_port, &e.addr[0]);
@@ -150,7 +152,7 @@ bad:
 }
 
 const struct net_override *net_override_find(const struct net_overrides *o, const char *host,
-					     uint16_t port)
+                                             uint16_t port)
 {
 	if (!o || !host)
 		return NULL;

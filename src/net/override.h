@@ -23,8 +23,8 @@
 #define NET_OVERRIDE_MAX_ADDRS 8
 
 struct net_override {
-	char *host;     /* lower case, no trailing dot */
-	uint16_t port;  /* the port asked for */
+	char *host;                                    /* lower case, no trailing dot */
+	uint16_t port;                                 /* the port asked for */
 	struct conn_addr addr[NET_OVERRIDE_MAX_ADDRS]; /* ports set: where to go */
 	size_t naddr;
 	uint16_t to_port; /* == port for --resolve */
@@ -42,7 +42,7 @@ bool net_override_add_connect_to(struct net_overrides *o, const char *spec, stru
 /* net_override_find: the entry for host (case-insensitive) and port, or
  * NULL.  o may be NULL. */
 const struct net_override *net_override_find(const struct net_overrides *o, const char *host,
-					     uint16_t port);
+                                             uint16_t port);
 void net_overrides_free(struct net_overrides *o);
 /* net_addr_from_text: an IP literal (no brackets) and port to a conn_addr. */
 bool net_addr_from_text(const char *text, uint16_t port, struct conn_addr *out);

@@ -23,7 +23,7 @@ struct first_error {
 static int ex_index = -1;
 
 static void first_error_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl,
-			     void *argp)
+                             void *argp)
 {
 	free(ptr);
 }
@@ -54,12 +54,12 @@ SSL_CTX *tls_ctx_new(const char *cafile, struct ms_err *err)
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, verify_cb);
 	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	int ok = cafile ? SSL_CTX_load_verify_locations(ctx, cafile, NULL)
-			: SSL_CTX_set_default_verify_paths(ctx);
+	                : SSL_CTX_set_default_verify_paths(ctx);
 	if (ok != 1) {
 		char e[160];
 		tls_error_string(e, sizeof e);
 		err_set(err, ERR_LOCAL, _("cannot load CA certificates from %s: %s"),
-			cafile ? cafile : _("the system store"), e);
+		        cafile ? cafile : _("the system store"), e);
 		SSL_CTX_free(ctx);
 		return NULL;
 	}
@@ -192,14 +192,15 @@ void tls_collect(SSL *ssl, struct tls_facts *f, bool handshake_done)
 		f->verify_code = X509_V_ERR_UNSPECIFIED;
 	f->verified = f->handshake_done && cert && f->verify_code == X509_V_OK;
 	snprintf(f->verify_error, sizeof f->verify_error, "%s",
-		 f->verify_code == X509_V_OK ? "" : X509_verify_cert_error_string(f->verify_code));
+	         f->verify_code == X509_V_OK ? "" : X509_verify_cert_error_string(f->verify_code));
 	STACK_OF(X509) *chain = SSL_get_peer_cert_chain(ssl);
 	f->chain_len = chain ? sk_X509_num(chain) : 0;
 	if (!cert)
 		return;
 	f->subject = name_text(X509_get_subject_name(cert));
 	f->issuer = name_text(X509_get_issuer_name(cert));
-	f->self_issued = X509_NAME_cmp(X509_get_subject_name(cert), X509_get_issuer_name(cert)) == 0;
+	f->self_issued =
+	    X509_NAME_cmp(X509_get_subject_name(cert), X509_get_issuer_name(cert)) == 0;
 	time_text(X509_get0_notBefore(cert), f->not_before, sizeof f->not_before);
 	time_text(X509_get0_notAfter(cert), f->not_after, sizeof f->not_after);
 	f->not_yet_valid = X509_cmp_current_time(X509_get0_notBefore(cert)) > 0;

@@ -22,23 +22,23 @@
 
 struct tls_facts {
 	bool handshake_done;
-	char version[16];   /* "TLSv1.3" */
-	char cipher[64];    /* "TLS_AES_256_GCM_SHA384" */
-	bool verified;      /* chain and name both good */
-	long verify_code;   /* X509_V_OK or the first X509_V_ERR_* seen */
-	int verify_depth;   /* depth of that first error (0 = the server's cert) */
+	char version[16];       /* "TLSv1.3" */
+	char cipher[64];        /* "TLS_AES_256_GCM_SHA384" */
+	bool verified;          /* chain and name both good */
+	long verify_code;       /* X509_V_OK or the first X509_V_ERR_* seen */
+	int verify_depth;       /* depth of that first error (0 = the server's cert) */
 	char verify_error[160]; /* OpenSSL's text for verify_code */
-	int chain_len;      /* certificates the server sent */
-	bool self_issued;   /* leaf subject == leaf issuer */
-	char *subject;      /* RFC 2253 text, raw (escape before display) */
+	int chain_len;          /* certificates the server sent */
+	bool self_issued;       /* leaf subject == leaf issuer */
+	char *subject;          /* RFC 2253 text, raw (escape before display) */
 	char *issuer;
-	char **san;         /* "DNS:name" / "IP:addr" entries */
+	char **san; /* "DNS:name" / "IP:addr" entries */
 	size_t nsan;
 	char not_before[32]; /* ISO 8601 UTC: 2026-11-23T08:00:00Z */
 	char not_after[32];
 	bool expired, not_yet_valid;
 	char sha256[TLS_FPR_LEN];
-	char alert[128];    /* handshake failure reason, when it failed */
+	char alert[128]; /* handshake failure reason, when it failed */
 };
 
 /* tls_ctx_new: client context.  cafile NULL means the system store.

@@ -75,7 +75,8 @@ bool caps_only_oauth(const struct caps *c)
 	if (c->nauth == 0)
 		return false;
 	for (size_t i = 0; i < c->nauth; i++)
-		if (strcasecmp(c->auth[i], "XOAUTH2") != 0 && strcasecmp(c->auth[i], "OAUTHBEARER") != 0)
+		if (strcasecmp(c->auth[i], "XOAUTH2") != 0 &&
+		    strcasecmp(c->auth[i], "OAUTHBEARER") != 0)
 			return false;
 	return true;
 }

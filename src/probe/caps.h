@@ -14,13 +14,13 @@
 
 /* More words than any real server sends; a hostile list is cut here. */
 #define CAPS_MAX_ITEMS 128
-#define CAPS_MAX_WORD 128
+#define CAPS_MAX_WORD  128
 
 struct caps {
-	bool known;          /* a capability list was received */
-	char **items;        /* words as sent (escaped on display) */
+	bool known;   /* a capability list was received */
+	char **items; /* words as sent (escaped on display) */
 	size_t nitems;
-	char **auth;         /* SASL mechanisms, upper case */
+	char **auth; /* SASL mechanisms, upper case */
 	size_t nauth;
 	bool starttls;       /* IMAP STARTTLS, POP3 STLS, SMTP STARTTLS */
 	bool login_disabled; /* IMAP LOGINDISABLED */
@@ -29,7 +29,7 @@ struct caps {
 	bool pipelining;     /* POP3/SMTP PIPELINING */
 	bool eightbitmime;   /* SMTP 8BITMIME */
 	bool size_known;
-	unsigned long size;  /* SMTP SIZE limit, 0 = none announced */
+	unsigned long size; /* SMTP SIZE limit, 0 = none announced */
 };
 
 void caps_clear(struct caps *c);
@@ -55,8 +55,16 @@ void caps_smtp_ehlo_line(struct caps *c, const char *text, size_t len);
  * if the line is not a reply line. */
 int smtp_reply_line(const char *line, size_t len, bool *last, const char **text);
 
-enum greeting_kind { GREET_UNKNOWN, GREET_IMAP, GREET_IMAP_PREAUTH, GREET_IMAP_BYE,
-		     GREET_POP3, GREET_POP3_ERR, GREET_SMTP, GREET_SMTP_REFUSED };
+enum greeting_kind {
+	GREET_UNKNOWN,
+	GREET_IMAP,
+	GREET_IMAP_PREAUTH,
+	GREET_IMAP_BYE,
+	GREET_POP3,
+	GREET_POP3_ERR,
+	GREET_SMTP,
+	GREET_SMTP_REFUSED
+};
 /* greeting_classify: what protocol a first line looks like. */
 enum greeting_kind greeting_classify(const char *line, size_t len);
 

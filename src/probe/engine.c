@@ -30,8 +30,11 @@ bool proto_parse(const char *s, enum ms_proto *out)
 	static const struct {
 		const char *name;
 		enum ms_proto p;
-	} t[] = {{"imap", PROTO_IMAP}, {"pop3", PROTO_POP3}, {"pop", PROTO_POP3},
-		 {"smtp", PROTO_SMTP}, {"submission", PROTO_SMTP}};
+	} t[] = {{"imap", PROTO_IMAP},
+	         {"pop3", PROTO_POP3},
+	         {"pop", PROTO_POP3},
+	         {"smtp", PROTO_SMTP},
+	         {"submission", PROTO_SMTP}};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
 		if (strcasecmp(s, t[i].name) == 0) {
 			*out = t[i].p;
@@ -45,9 +48,9 @@ bool security_parse(const char *s, enum ms_security *out)
 	static const struct {
 		const char *name;
 		enum ms_security s;
-	} t[] = {{"tls", SEC_TLS},	     {"ssl", SEC_TLS},	    {"implicit", SEC_TLS},
-		 {"starttls", SEC_STARTTLS}, {"stls", SEC_STARTTLS}, {"plain", SEC_PLAIN},
-		 {"none", SEC_PLAIN}};
+	} t[] = {{"tls", SEC_TLS},           {"ssl", SEC_TLS},       {"implicit", SEC_TLS},
+	         {"starttls", SEC_STARTTLS}, {"stls", SEC_STARTTLS}, {"plain", SEC_PLAIN},
+	         {"none", SEC_PLAIN}};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
 		if (strcasecmp(s, t[i].name) == 0) {
 			*out = t[i].s;
@@ -144,7 +147,7 @@ static void finish(struct probe *p)
 }
 
 void probe_fail(struct probe *p, enum diag_code cause, enum err_category cat, const char *reply,
-		const char *fmt, ...)
+                const char *fmt, ...)
 {
 	if (p->finished)
 		return;
@@ -233,7 +236,7 @@ bool probe_may_send_credentials(struct probe *p)
 	/* Unreachable by construction: an unverified session is ended right
 	 * after the handshake.  Kept as the last line of defence. */
 	probe_fail(p, DIAG_PLAINTEXT_REFUSED, ERR_LOCAL, NULL, "%s",
-		   _("refusing to send the password over a connection that is not verified TLS"));
+	           _("refusing to send the password over a connection that is not verified TLS"));
 	return false;
 }
 
@@ -265,10 +268,11 @@ void probe_greeting_mismatch(struct probe *p, const char *line, size_t len)
 		p->res->other_protocol = true;
 		proto_parse(other, &p->res->detected_proto);
 		probe_fail(p, DIAG_PROTOCOL_MISMATCH, ERR_PROTOCOL, shown,
-			   _("port %u speaks %s, not %s"), (unsigned)p->req.port, other, p->ops->name);
+		           _("port %u speaks %s, not %s"), (unsigned)p->req.port, other,
+		           p->ops->name);
 	} else
 		probe_fail(p, DIAG_PROTOCOL_VIOLATION, ERR_PROTOCOL, shown,
-			   _("the server's greeting is not a valid %s greeting"), p->ops->name);
+		           _("the server's greeting is not a valid %s greeting"), p->ops->name);
 	free(shown);
 }
 
@@ -289,11 +293,11 @@ void probe_starttls(struct probe *p)
 		 * append commands or responses after the STARTTLS reply to
 		 * have them treated as if they came over TLS. */
 		char *seen = xstrndup(p->conn->in.data ? p->conn->in.data : "",
-				      p->conn->in.len < 200 ? p->conn->in.len : 200);
+		                      p->conn->in.len < 200 ? p->conn->in.len : 200);
 		probe_fail(p, DIAG_STARTTLS_INJECTION, ERR_PROTOCOL, seen,
-			   _("%zu unexpected bytes followed the STARTTLS reply before the TLS "
-			     "handshake: possible STARTTLS command injection attack"),
-			   extra);
+		           _("%zu unexpected bytes followed the STARTTLS reply before the TLS "
+		             "handshake: possible STARTTLS command injection attack"),
+		           extra);
 		free(seen);
 		return;
 	}
@@ -348,7 +352,7 @@ static void tls_done(struct probe *p)
 	memset(t, 0, sizeof *t);
 	if (!r->tls.verified) {
 		probe_fail(p, classify_cert(&r->tls), ERR_CERT, NULL,
-			   _("certificate verification failed: %s"), r->tls.verify_error);
+		           _("certificate verification failed: %s"), r->tls.verify_error);
 		return;
 	}
 	p->tls_active = true;
@@ -368,9 +372,10 @@ static void tls_failed(struct probe *p)
 	memset(&c->tls, 0, sizeof c->tls);
 	if (c->err.cat == ERR_TIMEOUT) {
 		if (p->req.security == SEC_TLS)
-			probe_fail(p, DIAG_TLS_HANDSHAKE_FAILED, ERR_TLS, NULL, "%s",
-				   _("the server accepted the connection but never answered the TLS "
-				     "handshake"));
+			probe_fail(
+			    p, DIAG_TLS_HANDSHAKE_FAILED, ERR_TLS, NULL, "%s",
+			    _("the server accepted the connection but never answered the TLS "
+			      "handshake"));
 		else
 			probe_fail(p, DIAG_TLS_HANDSHAKE_FAILED, ERR_TLS, NULL, "%s", c->err.msg);
 		return;
@@ -382,8 +387,8 @@ static void tls_failed(struct probe *p)
 			len--;
 		char *greet = xstrndup(c->tls_raw.data, len);
 		probe_fail(p, DIAG_TLS_ON_PLAINTEXT_PORT, ERR_TLS, greet,
-			   _("port %u answered with a plaintext greeting instead of TLS"),
-			   (unsigned)p->req.port);
+		           _("port %u answered with a plaintext greeting instead of TLS"),
+		           (unsigned)p->req.port);
 		free(greet);
 		return;
 	}
@@ -407,15 +412,16 @@ static void on_data(struct probe *p)
 			return;
 		if (r < 0) {
 			probe_fail(p, DIAG_PROTOCOL_VIOLATION, ERR_PROTOCOL, NULL,
-				   _("the server sent a line longer than %zu bytes"), p->ops->max_line);
+			           _("the server sent a line longer than %zu bytes"),
+			           p->ops->max_line);
 			return;
 		}
 		transcript(p, '<', p->line.data, p->line.len);
 		p->res->got_greeting = true;
 		if (++p->lines_in_response > p->ops->max_lines) {
 			probe_fail(p, DIAG_PROTOCOL_VIOLATION, ERR_PROTOCOL, NULL,
-				   _("the server sent more than %zu lines in one response"),
-				   p->ops->max_lines);
+			           _("the server sent more than %zu lines in one response"),
+			           p->ops->max_lines);
 			return;
 		}
 		/* The module may finish the probe, which frees p but only
@@ -455,16 +461,16 @@ static void on_failed(struct probe *p)
 		 * server, which no real client could work with. */
 		char *seen = xstrndup(c->in.data, c->in.len < 200 ? c->in.len : 200);
 		probe_fail(p, DIAG_PROTOCOL_VIOLATION, ERR_TIMEOUT, seen,
-			   _("the server sent %zu bytes but no complete line in %d s"), c->in.len,
-			   p->req.timeout_ms / 1000);
+		           _("the server sent %zu bytes but no complete line in %d s"), c->in.len,
+		           p->req.timeout_ms / 1000);
 		free(seen);
 		return;
 	}
 	if (p->step && strcmp(p->step, "greeting") == 0 && c->err.cat == ERR_TIMEOUT &&
 	    !p->tls_active) {
 		probe_fail(p, DIAG_NO_GREETING, ERR_TIMEOUT, NULL,
-			   _("port %u accepted the connection but sent no greeting in %d s"),
-			   (unsigned)p->req.port, p->req.timeout_ms / 1000);
+		           _("port %u accepted the connection but sent no greeting in %d s"),
+		           (unsigned)p->req.port, p->req.timeout_ms / 1000);
 		return;
 	}
 	if (c->err.cat == ERR_TIMEOUT) {
@@ -472,7 +478,7 @@ static void on_failed(struct probe *p)
 		return;
 	}
 	probe_fail(p, DIAG_CONNECTION_CLOSED, c->err.cat == ERR_NONE ? ERR_NETWORK : c->err.cat,
-		   c->in.len ? c->in.data : NULL, "%s", c->err.msg);
+	           c->in.len ? c->in.data : NULL, "%s", c->err.msg);
 }
 
 static void on_conn(void *arg, enum conn_event ev)
@@ -513,7 +519,7 @@ void probe_cancel(struct probe *p, enum diag_code cause, const char *msg)
 }
 
 struct probe *probe_start(struct loop *loop, const struct probe_request *req,
-			  const struct ms_observer *obs, probe_done_fn done, void *arg)
+                          const struct ms_observer *obs, probe_done_fn done, void *arg)
 {
 	struct probe *p = xcalloc(1, sizeof *p);
 	struct probe_result *r = xcalloc(1, sizeof *r);
@@ -528,7 +534,9 @@ struct probe *probe_start(struct loop *loop, const struct probe_request *req,
 	p->done_arg = arg;
 	p->res = r;
 	p->t0 = loop_now_ms();
-	p->ops = req->proto == PROTO_IMAP ? &imap_ops : req->proto == PROTO_POP3 ? &pop3_ops : &smtp_ops;
+	p->ops = req->proto == PROTO_IMAP   ? &imap_ops
+	         : req->proto == PROTO_POP3 ? &pop3_ops
+	                                    : &smtp_ops;
 	r->host = xstrdup(req->host);
 	r->port = p->req.port;
 	r->proto = req->proto;
@@ -539,7 +547,7 @@ struct probe *probe_start(struct loop *loop, const struct probe_request *req,
 	if (req->security == SEC_PLAIN && !req->allow_plaintext) {
 		probe_step_open(p, "connect");
 		probe_fail(p, DIAG_PLAINTEXT_REFUSED, ERR_USAGE, NULL, "%s",
-			   _("plaintext was requested but not allowed (use --allow-plaintext)"));
+		           _("plaintext was requested but not allowed (use --allow-plaintext)"));
 		return NULL;
 	}
 	probe_step_open(p, "connect");

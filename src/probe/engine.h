@@ -40,16 +40,16 @@ struct probe {
 	struct probe_result *res;
 	probe_done_fn done;
 	void *done_arg;
-	int state;          /* the protocol module's state */
-	int64_t t0;         /* probe start */
-	int64_t t_step;     /* current step start */
-	const char *step;   /* current step id, NULL if none open */
+	int state;        /* the protocol module's state */
+	int64_t t0;       /* probe start */
+	int64_t t_step;   /* current step start */
+	const char *step; /* current step id, NULL if none open */
 	bool tls_active;
 	bool finished;
 	bool *finished_flag; /* set while probe_start may finish at once */
 	size_t lines_in_response;
-	int tag;            /* IMAP tag counter */
-	bool in_reply;      /* SMTP: inside a multi-line reply */
+	int tag;       /* IMAP tag counter */
+	bool in_reply; /* SMTP: inside a multi-line reply */
 	struct buf line;
 	char tagstr[16];
 };
@@ -58,7 +58,7 @@ struct probe {
  * the observer.  detail is a printf format; the result is escaped. */
 void probe_step_open(struct probe *p, const char *name);
 void probe_step_close(struct probe *p, bool ok, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* probe_send: send one command line (CR LF added).  shown is what the
  * transcript shows instead of line (secrets redacted), or NULL for line. */
@@ -77,8 +77,8 @@ bool probe_may_send_credentials(struct probe *p);
 
 /* probe_fail: stop with cause and category; fmt explains in words; the
  * server's reply (raw) is kept when reply is not NULL. */
-void probe_fail(struct probe *p, enum diag_code cause, enum err_category cat,
-		const char *reply, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void probe_fail(struct probe *p, enum diag_code cause, enum err_category cat, const char *reply,
+                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* probe_succeed: everything asked was done.  bye (may be NULL) is sent
  * as the closing command, without waiting for its answer. */
 void probe_succeed(struct probe *p, const char *bye);

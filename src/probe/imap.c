@@ -39,13 +39,13 @@ enum imap_state {
 };
 
 static const char *const imap_state_names[] = {
-	[IMAP_GREETING] = "GREETING",
-	[IMAP_CAPABILITY] = "CAPABILITY",
-	[IMAP_STARTTLS] = "STARTTLS",
-	[IMAP_CAPABILITY_TLS] = "CAPABILITY_TLS",
-	[IMAP_AUTH_CONTINUE] = "AUTH_CONTINUE",
-	[IMAP_AUTH] = "AUTH",
-	[IMAP_DONE] = "DONE",
+    [IMAP_GREETING] = "GREETING",
+    [IMAP_CAPABILITY] = "CAPABILITY",
+    [IMAP_STARTTLS] = "STARTTLS",
+    [IMAP_CAPABILITY_TLS] = "CAPABILITY_TLS",
+    [IMAP_AUTH_CONTINUE] = "AUTH_CONTINUE",
+    [IMAP_AUTH] = "AUTH",
+    [IMAP_DONE] = "DONE",
 };
 
 static void imap_command(struct probe *p, const char *cmd, const char *shown_cmd)
@@ -123,8 +123,8 @@ static void imap_login(struct probe *p)
 	probe_step_open(p, "login");
 	if (r->caps.login_disabled && !caps_has_auth(&r->caps, "PLAIN")) {
 		probe_fail(p, caps_only_oauth(&r->caps) ? DIAG_OAUTH_ONLY : DIAG_LOGIN_DISABLED,
-			   ERR_FEATURE, NULL, "%s",
-			   _("the server does not allow password login here (LOGINDISABLED)"));
+		           ERR_FEATURE, NULL, "%s",
+		           _("the server does not allow password login here (LOGINDISABLED)"));
 		return;
 	}
 	if (caps_has_auth(&r->caps, "PLAIN")) {
@@ -145,14 +145,14 @@ static void imap_login(struct probe *p)
 	}
 	if (r->caps.login_disabled || caps_only_oauth(&r->caps)) {
 		probe_fail(p, caps_only_oauth(&r->caps) ? DIAG_OAUTH_ONLY : DIAG_LOGIN_DISABLED,
-			   ERR_FEATURE, NULL, "%s",
-			   _("the server offers no password login mechanism"));
+		           ERR_FEATURE, NULL, "%s",
+		           _("the server offers no password login mechanism"));
 		return;
 	}
 	if (!quotable(p->req.user) || !quotable(p->req.password)) {
 		probe_fail(p, DIAG_NO_AUTH_MECHANISM, ERR_FEATURE, NULL, "%s",
-			   _("the server lacks AUTH=PLAIN and this user name or password "
-			     "cannot be sent with LOGIN"));
+		           _("the server lacks AUTH=PLAIN and this user name or password "
+		             "cannot be sent with LOGIN"));
 		return;
 	}
 	if (!probe_may_send_credentials(p))
@@ -174,7 +174,7 @@ static void imap_starttls(struct probe *p)
 	if (!r->caps.starttls) {
 		probe_step_open(p, "starttls");
 		probe_fail(p, DIAG_STARTTLS_NOT_OFFERED, ERR_FEATURE, NULL,
-			   _("port %u does not offer STARTTLS"), (unsigned)p->req.port);
+		           _("port %u does not offer STARTTLS"), (unsigned)p->req.port);
 		return;
 	}
 	probe_step_open(p, "starttls");
@@ -211,13 +211,13 @@ static void on_greeting(struct probe *p, const char *line, size_t len)
 	enum greeting_kind k = greeting_classify(line, len);
 	if (k == GREET_IMAP_PREAUTH && p->req.security != SEC_TLS) {
 		probe_fail(p, DIAG_PREAUTH_BEFORE_TLS, ERR_PROTOCOL, r->greeting, "%s",
-			   _("the server greeted with PREAUTH before TLS: STARTTLS is impossible, "
-			     "the session would stay unencrypted"));
+		           _("the server greeted with PREAUTH before TLS: STARTTLS is impossible, "
+		             "the session would stay unencrypted"));
 		return;
 	}
 	if (k == GREET_IMAP_BYE) {
 		probe_fail(p, DIAG_SERVICE_REFUSED, ERR_DENIED, r->greeting, "%s",
-			   _("the server refused the connection (BYE)"));
+		           _("the server refused the connection (BYE)"));
 		return;
 	}
 	if (k != GREET_IMAP && k != GREET_IMAP_PREAUTH) {
@@ -268,7 +268,7 @@ static void imap_line(struct probe *p, const char *line, size_t len)
 	case IMAP_CAPABILITY_TLS:
 		if (!status_is(st, "OK") || !r->caps.known) {
 			probe_fail(p, DIAG_PROTOCOL_VIOLATION, ERR_PROTOCOL, reply, "%s",
-				   _("the server did not answer CAPABILITY"));
+			           _("the server did not answer CAPABILITY"));
 			break;
 		}
 		probe_step_close(p, true, "%zu", r->caps.nitems);
@@ -280,7 +280,8 @@ static void imap_line(struct probe *p, const char *line, size_t len)
 	case IMAP_STARTTLS:
 		if (!status_is(st, "OK")) {
 			probe_fail(p, DIAG_STARTTLS_REFUSED, ERR_DENIED, reply,
-				   _("the server refused STARTTLS on port %u"), (unsigned)p->req.port);
+			           _("the server refused STARTTLS on port %u"),
+			           (unsigned)p->req.port);
 			break;
 		}
 		probe_step_close(p, true, "%s", st);
@@ -298,7 +299,7 @@ static void imap_line(struct probe *p, const char *line, size_t len)
 			r->login = LOGIN_FAILED;
 			r->login_reply = xstrdup(reply);
 			probe_fail(p, DIAG_AUTH_FAILED, ERR_AUTH, reply, "%s",
-				   _("the server refused the user name or password"));
+			           _("the server refused the user name or password"));
 		}
 		break;
 	case IMAP_GREETING:
@@ -309,12 +310,12 @@ static void imap_line(struct probe *p, const char *line, size_t len)
 }
 
 const struct proto_ops imap_ops = {
-	.name = "IMAP",
-	.max_line = IMAP_MAX_LINE,
-	.max_lines = IMAP_MAX_UNTAGGED,
-	.start = imap_start,
-	.line = imap_line,
-	.tls_ready = imap_tls_ready,
+    .name = "IMAP",
+    .max_line = IMAP_MAX_LINE,
+    .max_lines = IMAP_MAX_UNTAGGED,
+    .start = imap_start,
+    .line = imap_line,
+    .tls_ready = imap_tls_ready,
 };
 
 /* For tracing: the name of a state (used by --verbose and tests). */

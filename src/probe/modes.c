@@ -11,11 +11,15 @@
 const char *port_kind_name(enum port_kind k)
 {
 	static const char *const names[] = {
-		[PORT_IMPLICIT_TLS] = "implicit-tls", [PORT_STARTTLS] = "starttls",
-		[PORT_PLAINTEXT_ONLY] = "plaintext-only", [PORT_OTHER_PROTOCOL] = "other-protocol",
-		[PORT_SILENT] = "silent",	      [PORT_REFUSED] = "refused",
-		[PORT_FILTERED] = "filtered",	      [PORT_UNRESOLVED] = "unresolved",
-		[PORT_BROKEN] = "broken",
+	    [PORT_IMPLICIT_TLS] = "implicit-tls",
+	    [PORT_STARTTLS] = "starttls",
+	    [PORT_PLAINTEXT_ONLY] = "plaintext-only",
+	    [PORT_OTHER_PROTOCOL] = "other-protocol",
+	    [PORT_SILENT] = "silent",
+	    [PORT_REFUSED] = "refused",
+	    [PORT_FILTERED] = "filtered",
+	    [PORT_UNRESOLVED] = "unresolved",
+	    [PORT_BROKEN] = "broken",
 	};
 	return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
 }
@@ -54,8 +58,8 @@ static void shadow_done(void *arg, struct probe_result *r)
 	if (handshake_done(r) && k->main_p && !probe_has_greeting(k->main_p)) {
 		k->other_r = r;
 		char *msg = xasprintf(_("port %u said nothing in plaintext but completed a TLS "
-					"handshake at once: it speaks implicit TLS"),
-				      (unsigned)k->req.port);
+		                        "handshake at once: it speaks implicit TLS"),
+		                      (unsigned)k->req.port);
 		probe_cancel(k->main_p, DIAG_NO_GREETING, msg); /* runs main_done */
 		free(msg);
 		return;
@@ -147,7 +151,8 @@ static void main_done(void *arg, struct probe_result *r)
 		probe_cancel(k->shadow_p, DIAG_NONE, _("not needed"));
 		k->busy--;
 	}
-	if (k->retest_proto && !k->retested && r->other_protocol && r->detected_proto != k->req.proto) {
+	if (k->retest_proto && !k->retested && r->other_protocol &&
+	    r->detected_proto != k->req.proto) {
 		k->retested = true;
 		k->req.proto = r->detected_proto;
 		probe_result_free(k->main_r);
@@ -183,13 +188,15 @@ static void check_launch(struct check *k)
 	k->busy++;
 	k->main_p = probe_start(k->loop, &k->req, k->obs, main_done, k);
 	if (k->main_p && k->req.security != SEC_TLS)
-		k->timer = loop_add(k->loop, -1, 0, loop_now_ms() + MODES_SHADOW_DELAY_MS, shadow_due, k);
+		k->timer =
+		    loop_add(k->loop, -1, 0, loop_now_ms() + MODES_SHADOW_DELAY_MS, shadow_due, k);
 	k->busy--;
 	check_maybe_done(k);
 }
 
 static void check_start(struct loop *loop, const struct probe_request *req,
-			const struct ms_observer *obs, bool same_port, check_done_fn done, void *arg)
+                        const struct ms_observer *obs, bool same_port, check_done_fn done,
+                        void *arg)
 {
 	struct check *k = xcalloc(1, sizeof *k);
 	k->loop = loop;
@@ -293,7 +300,7 @@ static void pc_done(void *arg, struct probe_result *m, struct probe_result *o)
 }
 
 void port_check_start(struct loop *loop, const struct probe_request *base,
-		      const struct ms_observer *obs, port_done_fn done, void *arg)
+                      const struct ms_observer *obs, port_done_fn done, void *arg)
 {
 	struct pc_run *run = xcalloc(1, sizeof *run);
 	run->pc = xcalloc(1, sizeof *run->pc);

@@ -33,7 +33,7 @@ enum port_kind {
 	PORT_STARTTLS,       /* plaintext greeting, STARTTLS works */
 	PORT_PLAINTEXT_ONLY, /* plaintext greeting, no (working) STARTTLS */
 	PORT_OTHER_PROTOCOL, /* speaks another protocol than asked (proto
-				says which), or none we know */
+	                        says which), or none we know */
 	PORT_SILENT,         /* accepts, says nothing, no TLS either */
 	PORT_REFUSED,        /* connection refused */
 	PORT_FILTERED,       /* no answer to connect (timeout) */
@@ -45,12 +45,12 @@ const char *port_kind_name(enum port_kind k); /* stable: "implicit-tls" */
 
 struct port_check {
 	uint16_t port;
-	enum ms_proto proto;          /* as finally tested */
-	enum ms_proto asked_proto;    /* as asked; differs after a greeting
-					 of another protocol */
+	enum ms_proto proto;       /* as finally tested */
+	enum ms_proto asked_proto; /* as asked; differs after a greeting
+	                              of another protocol */
 	enum port_kind kind;
 	struct probe_result *tls;      /* implicit TLS attempt, or NULL if
-					  another answer made it needless */
+	                                  another answer made it needless */
 	struct probe_result *starttls; /* STARTTLS attempt, or NULL */
 };
 
@@ -62,7 +62,7 @@ typedef void (*port_done_fn)(void *arg, struct port_check *pc);
  * MODES_SHADOW_DELAY_MS).  base is copied (its strings must outlive the
  * check).  done gets a port_check the caller frees with port_check_free. */
 void port_check_start(struct loop *loop, const struct probe_request *base,
-		      const struct ms_observer *obs, port_done_fn done, void *arg);
+                      const struct ms_observer *obs, port_done_fn done, void *arg);
 void port_check_free(struct port_check *pc);
 /* port_check_best: the result a client should use (NULL if none works):
  * implicit TLS before STARTTLS, verified before unverified. */

@@ -45,7 +45,6 @@ static void pop3_command(struct probe *p, const char *cmd, const char *shown, in
 	probe_expect(p);
 }
 
-
 static void pop3_capa(struct probe *p)
 {
 	probe_step_open(p, "capability");
@@ -73,13 +72,13 @@ static void pop3_login(struct probe *p)
 	}
 	if (r->caps.known && !r->caps.user) {
 		probe_fail(p, caps_only_oauth(&r->caps) ? DIAG_OAUTH_ONLY : DIAG_LOGIN_DISABLED,
-			   ERR_FEATURE, NULL, "%s",
-			   _("the server offers no password login here (no USER, no SASL PLAIN)"));
+		           ERR_FEATURE, NULL, "%s",
+		           _("the server offers no password login here (no USER, no SASL PLAIN)"));
 		return;
 	}
 	if (strpbrk(p->req.user, "\r\n") || strpbrk(p->req.password, "\r\n")) {
 		probe_fail(p, DIAG_NO_AUTH_MECHANISM, ERR_FEATURE, NULL, "%s",
-			   _("this user name or password cannot be sent with USER/PASS"));
+		           _("this user name or password cannot be sent with USER/PASS"));
 		return;
 	}
 	if (!probe_may_send_credentials(p))
@@ -96,7 +95,7 @@ static void pop3_after_caps(struct probe *p)
 		probe_step_open(p, "starttls");
 		if (!r->caps.starttls) {
 			probe_fail(p, DIAG_STARTTLS_NOT_OFFERED, ERR_FEATURE, NULL,
-				   _("port %u does not offer STLS"), (unsigned)p->req.port);
+			           _("port %u does not offer STLS"), (unsigned)p->req.port);
 			return;
 		}
 		pop3_command(p, "STLS", NULL, POP3_STLS);
@@ -127,7 +126,7 @@ static void pop3_line(struct probe *p, const char *line, size_t len)
 		if (!ok_reply(line, len)) {
 			if (greeting_classify(line, len) == GREET_POP3_ERR)
 				probe_fail(p, DIAG_SERVICE_REFUSED, ERR_DENIED, r->greeting, "%s",
-					   _("the server refused the connection (-ERR)"));
+				           _("the server refused the connection (-ERR)"));
 			else
 				probe_greeting_mismatch(p, line, len);
 			return;
@@ -160,7 +159,7 @@ static void pop3_line(struct probe *p, const char *line, size_t len)
 		if (!ok_reply(line, len)) {
 			reply = xstrndup(line, len);
 			probe_fail(p, DIAG_STARTTLS_REFUSED, ERR_DENIED, reply,
-				   _("the server refused STLS on port %u"), (unsigned)p->req.port);
+			           _("the server refused STLS on port %u"), (unsigned)p->req.port);
 			free(reply);
 			return;
 		}
@@ -173,7 +172,7 @@ static void pop3_line(struct probe *p, const char *line, size_t len)
 			r->login = LOGIN_FAILED;
 			r->login_reply = xstrdup(reply);
 			probe_fail(p, DIAG_AUTH_FAILED, ERR_AUTH, reply, "%s",
-				   _("the server refused the user name"));
+			           _("the server refused the user name"));
 			free(reply);
 			return;
 		}
@@ -197,7 +196,7 @@ static void pop3_line(struct probe *p, const char *line, size_t len)
 		r->login = LOGIN_FAILED;
 		r->login_reply = xstrdup(reply);
 		probe_fail(p, DIAG_AUTH_FAILED, ERR_AUTH, reply, "%s",
-			   _("the server refused the user name or password"));
+		           _("the server refused the user name or password"));
 		free(reply);
 		return;
 	case POP3_DONE:
@@ -206,10 +205,10 @@ static void pop3_line(struct probe *p, const char *line, size_t len)
 }
 
 const struct proto_ops pop3_ops = {
-	.name = "POP3",
-	.max_line = POP3_MAX_LINE,
-	.max_lines = POP3_MAX_LINES,
-	.start = pop3_start,
-	.line = pop3_line,
-	.tls_ready = pop3_tls_ready,
+    .name = "POP3",
+    .max_line = POP3_MAX_LINE,
+    .max_lines = POP3_MAX_LINES,
+    .start = pop3_start,
+    .line = pop3_line,
+    .tls_ready = pop3_tls_ready,
 };

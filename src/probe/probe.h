@@ -32,7 +32,7 @@
 enum ms_proto { PROTO_IMAP, PROTO_POP3, PROTO_SMTP };
 enum ms_security { SEC_TLS, SEC_STARTTLS, SEC_PLAIN };
 
-const char *proto_name(enum ms_proto p);      /* "imap" */
+const char *proto_name(enum ms_proto p);       /* "imap" */
 const char *security_name(enum ms_security s); /* "tls" */
 bool proto_parse(const char *s, enum ms_proto *out);
 bool security_parse(const char *s, enum ms_security *out);
@@ -44,20 +44,20 @@ uint16_t default_port(enum ms_proto p, enum ms_security s);
 #define PROBE_DEFAULT_TIMEOUT_MS 15000
 
 struct probe_request {
-	const char *host;  /* name for SNI and verification, or an IP */
+	const char *host; /* name for SNI and verification, or an IP */
 	uint16_t port;
 	enum ms_proto proto;
 	enum ms_security security;
-	const char *user;     /* NULL: no login */
-	const char *password; /* NULL: no login; never copied to output */
-	bool login;           /* try to log in (needs user and password) */
+	const char *user;      /* NULL: no login */
+	const char *password;  /* NULL: no login; never copied to output */
+	bool login;            /* try to log in (needs user and password) */
 	const char *mail_from; /* SMTP send-path check: MAIL FROM/RCPT TO/RSET */
 	const char *ehlo_name; /* NULL: "localhost" */
-	int timeout_ms;       /* per step; 0: PROBE_DEFAULT_TIMEOUT_MS */
+	int timeout_ms;        /* per step; 0: PROBE_DEFAULT_TIMEOUT_MS */
 	bool allow_plaintext;
-	SSL_CTX *tls_ctx;     /* shared client context (tls_ctx_new) */
+	SSL_CTX *tls_ctx;              /* shared client context (tls_ctx_new) */
 	const struct conn_addr *addrs; /* resolved addresses with their port
-					  (used as given), or NULL */
+	                                  (used as given), or NULL */
 	size_t naddrs;
 };
 
@@ -75,30 +75,30 @@ struct probe_result {
 	uint16_t port;
 	enum ms_proto proto;
 	enum ms_security security;
-	bool ok;               /* every attempted step succeeded */
-	enum diag_code cause;  /* why it stopped, DIAG_NONE when ok */
-	struct ms_err err;     /* the failure in words, and the server's reply */
-	char peer[64];         /* address actually connected */
+	bool ok;              /* every attempted step succeeded */
+	enum diag_code cause; /* why it stopped, DIAG_NONE when ok */
+	struct ms_err err;    /* the failure in words, and the server's reply */
+	char peer[64];        /* address actually connected */
 	struct probe_step *steps;
 	size_t nsteps;
 	bool tls_attempted;
 	struct tls_facts tls;
-	char *greeting;        /* raw first line (escape before display) */
+	char *greeting;              /* raw first line (escape before display) */
 	struct caps caps_before_tls; /* STARTTLS mode: what plaintext offered */
-	struct caps caps;      /* the final capability set (after TLS) */
+	struct caps caps;            /* the final capability set (after TLS) */
 	enum probe_login login;
-	char *login_reply;     /* the server's answer to the login, raw */
+	char *login_reply; /* the server's answer to the login, raw */
 	bool send_path_checked;
 	bool sender_ok, recipient_ok;
 	char *send_path_reply; /* the refusal, raw */
 	int total_ms;
-	bool credentials_sent;      /* a password left this client */
+	bool credentials_sent;          /* a password left this client */
 	bool credentials_sent_verified; /* ...only over verified TLS */
-	bool got_greeting;     /* the server's first line arrived */
-	bool other_protocol;   /* the greeting was of another protocol: */
-	enum ms_proto detected_proto; /* ...this one */
-	bool cancelled;        /* stopped early because another answer made
-				  waiting pointless (see probe_cancel) */
+	bool got_greeting;              /* the server's first line arrived */
+	bool other_protocol;            /* the greeting was of another protocol: */
+	enum ms_proto detected_proto;   /* ...this one */
+	bool cancelled;                 /* stopped early because another answer made
+	                                   waiting pointless (see probe_cancel) */
 	/* The same server tried the other way (other TLS mode, or the
 	 * implicit-TLS port), when that explains the failure; owned. */
 	struct probe_result *alternative;
@@ -113,7 +113,7 @@ struct probe;
  * stay valid until then.  Returns a handle that is valid until done() is
  * called, or NULL if done() was already called. */
 struct probe *probe_start(struct loop *loop, const struct probe_request *req,
-			  const struct ms_observer *obs, probe_done_fn done, void *arg);
+                          const struct ms_observer *obs, probe_done_fn done, void *arg);
 /* probe_has_greeting: the server has said its first line. */
 bool probe_has_greeting(const struct probe *p);
 /* probe_cancel: stop a running probe now with cause and a message (the

@@ -97,10 +97,11 @@ static void smtp_login(struct probe *p)
 	}
 	probe_step_open(p, "login");
 	if (r->caps.nauth == 0) {
-		probe_fail(p, p->req.port == 25 ? DIAG_SUBMISSION_ON_PORT_25 : DIAG_NO_AUTH_MECHANISM,
-			   ERR_FEATURE, NULL, "%s",
-			   _("the server offers no AUTH: this port relays mail between servers and "
-			     "does not take logins"));
+		probe_fail(p,
+		           p->req.port == 25 ? DIAG_SUBMISSION_ON_PORT_25 : DIAG_NO_AUTH_MECHANISM,
+		           ERR_FEATURE, NULL, "%s",
+		           _("the server offers no AUTH: this port relays mail between servers and "
+		             "does not take logins"));
 		return;
 	}
 	if (caps_has_auth(&r->caps, "PLAIN")) {
@@ -124,8 +125,8 @@ static void smtp_login(struct probe *p)
 		return;
 	}
 	probe_fail(p, caps_only_oauth(&r->caps) ? DIAG_OAUTH_ONLY : DIAG_NO_AUTH_MECHANISM,
-		   ERR_FEATURE, NULL, "%s",
-		   _("the server offers no password mechanism (PLAIN or LOGIN)"));
+	           ERR_FEATURE, NULL, "%s",
+	           _("the server offers no password mechanism (PLAIN or LOGIN)"));
 }
 
 static void smtp_start(struct probe *p)
@@ -148,7 +149,7 @@ static void smtp_reply(struct probe *p, int code, const char *first)
 	case SMTP_GREETING:
 		if (code != 220) {
 			probe_fail(p, DIAG_SERVICE_REFUSED, ERR_DENIED, first, "%s",
-				   _("the server refused the connection"));
+			           _("the server refused the connection"));
 			return;
 		}
 		probe_step_close(p, true, "%.200s", first);
@@ -158,7 +159,7 @@ static void smtp_reply(struct probe *p, int code, const char *first)
 	case SMTP_EHLO_TLS:
 		if (code != 250) {
 			probe_fail(p, DIAG_PROTOCOL_VIOLATION, ERR_PROTOCOL, first, "%s",
-				   _("the server refused EHLO"));
+			           _("the server refused EHLO"));
 			return;
 		}
 		r->caps.known = true;
@@ -167,7 +168,8 @@ static void smtp_reply(struct probe *p, int code, const char *first)
 			probe_step_open(p, "starttls");
 			if (!r->caps.starttls) {
 				probe_fail(p, DIAG_STARTTLS_NOT_OFFERED, ERR_FEATURE, NULL,
-					   _("port %u does not offer STARTTLS"), (unsigned)p->req.port);
+				           _("port %u does not offer STARTTLS"),
+				           (unsigned)p->req.port);
 				return;
 			}
 			smtp_command(p, "STARTTLS", NULL, SMTP_STARTTLS);
@@ -178,7 +180,8 @@ static void smtp_reply(struct probe *p, int code, const char *first)
 	case SMTP_STARTTLS:
 		if (code != 220) {
 			probe_fail(p, DIAG_STARTTLS_REFUSED, ERR_DENIED, first,
-				   _("the server refused STARTTLS on port %u"), (unsigned)p->req.port);
+			           _("the server refused STARTTLS on port %u"),
+			           (unsigned)p->req.port);
 			return;
 		}
 		probe_step_close(p, true, "%.200s", first);
@@ -204,13 +207,13 @@ static void smtp_reply(struct probe *p, int code, const char *first)
 		r->login = LOGIN_FAILED;
 		r->login_reply = xstrdup(first);
 		probe_fail(p, DIAG_AUTH_FAILED, ERR_AUTH, first, "%s",
-			   _("the server refused the user name or password"));
+		           _("the server refused the user name or password"));
 		return;
 	case SMTP_MAIL:
 		if (code / 100 != 2) {
 			r->send_path_reply = xstrdup(first);
 			probe_fail(p, DIAG_SENDER_REFUSED, ERR_DENIED, first,
-				   _("the server refuses %s as sender"), p->req.mail_from);
+			           _("the server refuses %s as sender"), p->req.mail_from);
 			return;
 		}
 		r->sender_ok = true;
@@ -229,7 +232,7 @@ static void smtp_reply(struct probe *p, int code, const char *first)
 		if (code / 100 != 2) {
 			r->send_path_reply = xstrdup(first);
 			probe_fail(p, DIAG_RECIPIENT_REFUSED, ERR_DENIED, first,
-				   _("the server refuses %s as recipient"), p->req.mail_from);
+			           _("the server refuses %s as recipient"), p->req.mail_from);
 			return;
 		}
 		r->recipient_ok = true;
@@ -263,7 +266,7 @@ static void smtp_line(struct probe *p, const char *line, size_t len)
 		}
 		char *reply = xstrndup(line, len);
 		probe_fail(p, DIAG_PROTOCOL_VIOLATION, ERR_PROTOCOL, reply, "%s",
-			   _("the server sent something that is not an SMTP reply"));
+		           _("the server sent something that is not an SMTP reply"));
 		free(reply);
 		return;
 	}
@@ -287,10 +290,10 @@ static void smtp_line(struct probe *p, const char *line, size_t len)
 }
 
 const struct proto_ops smtp_ops = {
-	.name = "SMTP",
-	.max_line = SMTP_MAX_LINE,
-	.max_lines = SMTP_MAX_REPLY_LINES,
-	.start = smtp_start,
-	.line = smtp_line,
-	.tls_ready = smtp_tls_ready,
+    .name = "SMTP",
+    .max_line = SMTP_MAX_LINE,
+    .max_lines = SMTP_MAX_REPLY_LINES,
+    .start = smtp_start,
+    .line = smtp_line,
+    .tls_ready = smtp_tls_ready,
 };

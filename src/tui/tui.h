@@ -47,7 +47,7 @@ const char *tui_spinner(unsigned tick);
 /* A form of labelled one-line fields (libform), one per row. */
 struct tui_field {
 	const char *label; /* translated */
-	int width;	   /* columns on screen */
+	int width;         /* columns on screen */
 };
 /* tui_validate_fn: NULL if values are acceptable, else a message and
  * *bad the index of the field to put the cursor in. */
@@ -56,8 +56,8 @@ enum tui_result { TUI_NEXT, TUI_BACK };
 /* tui_form: show the fields below the intro lines, values[] in and out
  * (malloc'ed, replaced on TUI_NEXT).  Enter submits after validate. */
 enum tui_result tui_form(const char *title, int step, const char *keys, const char *intro,
-			 const struct tui_field *f, int n, char **values, tui_validate_fn validate,
-			 void *arg);
+                         const struct tui_field *f, int n, char **values, tui_validate_fn validate,
+                         void *arg);
 /* tui_password: an echo-off field showing one '*' per character;
  * returns the secret (secret_free it) or NULL for Esc. */
 char *tui_password(const char *title, int step, const char *prompt, const char *intro);

@@ -122,8 +122,8 @@ bool tui_frame(const char *title, int step, const char *keys)
 	if (rows < TUI_MIN_ROWS || cols < TUI_MIN_COLS) {
 		char msg[160];
 		snprintf(msg, sizeof msg,
-			 _("mailsetup needs a terminal of at least 80x24 (now %dx%d)."), cols,
-			 rows);
+		         _("mailsetup needs a terminal of at least 80x24 (now %dx%d)."), cols,
+		         rows);
 		tui_wrap(0, 0, cols > 1 ? cols - 1 : 1, rows, msg);
 		curs_set(0);
 		return false;
@@ -164,8 +164,8 @@ const char *tui_mark(bool ok)
 const char *tui_spinner(unsigned tick)
 {
 	static const char *const braille[] = {
-		"\xe2\xa0\x8b", "\xe2\xa0\x99", "\xe2\xa0\xb9", "\xe2\xa0\xb8", "\xe2\xa0\xbc",
-		"\xe2\xa0\xb4", "\xe2\xa0\xa6", "\xe2\xa0\xa7", "\xe2\xa0\x87", "\xe2\xa0\x8f"};
+	    "\xe2\xa0\x8b", "\xe2\xa0\x99", "\xe2\xa0\xb9", "\xe2\xa0\xb8", "\xe2\xa0\xbc",
+	    "\xe2\xa0\xb4", "\xe2\xa0\xa6", "\xe2\xa0\xa7", "\xe2\xa0\x87", "\xe2\xa0\x8f"};
 	static const char *const ascii[] = {"|", "/", "-", "\\"};
 	if (cli_utf8())
 		return braille[tick % 10];
@@ -174,8 +174,8 @@ const char *tui_spinner(unsigned tick)
 
 /* ---- forms ---------------------------------------------------------------- */
 
-#define FORM_LABEL_X	2
-#define FORM_FIELD_X	22
+#define FORM_LABEL_X    2
+#define FORM_FIELD_X    22
 #define FORM_MAX_FIELDS 12
 #define FIELD_MAX_CHARS 254 /* an address is at most 254 octets (RFC 5321) */
 
@@ -190,8 +190,8 @@ static char *trimmed(const char *s)
 }
 
 enum tui_result tui_form(const char *title, int step, const char *keys, const char *intro,
-			 const struct tui_field *spec, int n, char **values,
-			 tui_validate_fn validate, void *arg)
+                         const struct tui_field *spec, int n, char **values,
+                         tui_validate_fn validate, void *arg)
 {
 	FIELD *fields[FORM_MAX_FIELDS + 1];
 	if (n > FORM_MAX_FIELDS)
@@ -223,7 +223,7 @@ enum tui_result tui_form(const char *title, int step, const char *keys, const ch
 				int y = 3;
 				for (int i = 0; i < n; i++)
 					tui_put(y + i, FORM_LABEL_X,
-						FORM_FIELD_X - FORM_LABEL_X - 1, spec[i].label);
+					        FORM_FIELD_X - FORM_LABEL_X - 1, spec[i].label);
 				intro_rows = intro ? tui_wrap(y + n + 1, 2, 76, 8, intro) : 0;
 				if (message) {
 					attron(A_BOLD);
@@ -247,12 +247,23 @@ enum tui_result tui_form(const char *title, int step, const char *keys, const ch
 		int rc = tui_key(&ch);
 		if (rc == KEY_CODE_YES) {
 			switch (ch) {
-			case KEY_RESIZE: redraw = true; continue;
-			case KEY_ENTER: goto submit;
-			case KEY_LEFT: form_driver(form, REQ_LEFT_CHAR); break;
-			case KEY_RIGHT: form_driver(form, REQ_RIGHT_CHAR); break;
-			case KEY_HOME: form_driver(form, REQ_BEG_FIELD); break;
-			case KEY_END: form_driver(form, REQ_END_FIELD); break;
+			case KEY_RESIZE:
+				redraw = true;
+				continue;
+			case KEY_ENTER:
+				goto submit;
+			case KEY_LEFT:
+				form_driver(form, REQ_LEFT_CHAR);
+				break;
+			case KEY_RIGHT:
+				form_driver(form, REQ_RIGHT_CHAR);
+				break;
+			case KEY_HOME:
+				form_driver(form, REQ_BEG_FIELD);
+				break;
+			case KEY_END:
+				form_driver(form, REQ_END_FIELD);
+				break;
 			case KEY_UP:
 			case KEY_BTAB:
 				form_driver(form, REQ_PREV_FIELD);
@@ -262,9 +273,14 @@ enum tui_result tui_form(const char *title, int step, const char *keys, const ch
 				form_driver(form, REQ_NEXT_FIELD);
 				form_driver(form, REQ_END_FIELD);
 				break;
-			case KEY_BACKSPACE: form_driver(form, REQ_DEL_PREV); break;
-			case KEY_DC: form_driver(form, REQ_DEL_CHAR); break;
-			default: break;
+			case KEY_BACKSPACE:
+				form_driver(form, REQ_DEL_PREV);
+				break;
+			case KEY_DC:
+				form_driver(form, REQ_DEL_CHAR);
+				break;
+			default:
+				break;
 			}
 		} else if (ch == 27) {
 			res = TUI_BACK;
@@ -335,7 +351,7 @@ char *tui_password(const char *title, int step, const char *prompt, const char *
 	for (;;) {
 		if (redraw) {
 			if (tui_frame(title, step,
-				      _("Enter test   Esc back   (the password is not shown)"))) {
+			              _("Enter test   Esc back   (the password is not shown)"))) {
 				tui_put(3, 2, 76, prompt);
 				int rows = intro ? tui_wrap(7, 2, 76, 8, intro) : 0;
 				(void)rows;

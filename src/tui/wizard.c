@@ -174,10 +174,10 @@ static enum tui_result screen_address(void)
 	const struct tui_field f[] = {{_("Your name"), 44}, {_("E-mail address"), 44}};
 	char *v[2] = {W.name ? xstrdup(W.name) : NULL, W.address ? xstrdup(W.address) : NULL};
 	enum tui_result r = tui_form(
-		_("mailsetup - new account"), 1, _("Enter next   Tab field   Esc quit"),
-		_("mailsetup finds your provider's servers, tests them live over TLS and writes "
-		  "settings for Thunderbird, mutt/neomutt, msmtp or plain text."),
-		f, 2, v, check_address, NULL);
+	    _("mailsetup - new account"), 1, _("Enter next   Tab field   Esc quit"),
+	    _("mailsetup finds your provider's servers, tests them live over TLS and writes "
+	      "settings for Thunderbird, mutt/neomutt, msmtp or plain text."),
+	    f, 2, v, check_address, NULL);
 	if (r == TUI_NEXT) {
 		free(W.name), free(W.address);
 		W.name = v[0];
@@ -197,36 +197,41 @@ static char *sources_text(unsigned bits)
 	for (int s = 0; s < DSRC_COUNT; s++)
 		if (bits & (1u << s))
 			buf_addf(&b, "%s%s", b.len ? ", " : "",
-				 disc_source_label((enum disc_source)s));
+			         disc_source_label((enum disc_source)s));
 	return buf_steal(&b);
 }
 
 static const char *status_word(enum disc_status s)
 {
 	switch (s) {
-	case DSTAT_WAITING: return _("waiting");
-	case DSTAT_RUNNING: return _("asking...");
-	case DSTAT_ANSWERED: return _("found");
-	case DSTAT_NOTHING: return _("nothing");
-	case DSTAT_ERROR: return _("error");
-	case DSTAT_TIMEOUT: return _("no answer");
-	case DSTAT_NOT_NEEDED: return _("not needed");
+	case DSTAT_WAITING:
+		return _("waiting");
+	case DSTAT_RUNNING:
+		return _("asking...");
+	case DSTAT_ANSWERED:
+		return _("found");
+	case DSTAT_NOTHING:
+		return _("nothing");
+	case DSTAT_ERROR:
+		return _("error");
+	case DSTAT_TIMEOUT:
+		return _("no answer");
+	case DSTAT_NOT_NEEDED:
+		return _("not needed");
 	}
 	return "";
 }
 
 static void on_discover(void *ctx, const char *source, const char *label, enum ms_discover_event ev,
-			const char *detail)
+                        const char *detail)
 {
 	for (int s = 0; s < DSRC_COUNT; s++) {
 		if (strcmp(source, disc_source_id((enum disc_source)s)) != 0)
 			continue;
 		static const enum disc_status map[] = {
-			[DISCOVER_STARTED] = DSTAT_RUNNING,
-			[DISCOVER_ANSWERED] = DSTAT_ANSWERED,
-			[DISCOVER_NOTHING] = DSTAT_NOTHING,
-			[DISCOVER_ERROR] = DSTAT_ERROR,
-			[DISCOVER_NOT_NEEDED] = DSTAT_NOT_NEEDED,
+		    [DISCOVER_STARTED] = DSTAT_RUNNING,       [DISCOVER_ANSWERED] = DSTAT_ANSWERED,
+		    [DISCOVER_NOTHING] = DSTAT_NOTHING,       [DISCOVER_ERROR] = DSTAT_ERROR,
+		    [DISCOVER_NOT_NEEDED] = DSTAT_NOT_NEEDED,
 		};
 		W.src[s] = map[ev];
 		snprintf(W.src_detail[s], sizeof W.src_detail[s], "%s", detail ? detail : "");
@@ -252,8 +257,8 @@ static void draw_server_line(int y, const char *what, const struct server *s)
 	} else {
 		char *h = escape_display_str(s->host);
 		snprintf(line, sizeof line, "%-9s %-4s  %-24s %5u  %-9s %s%s%s", what,
-			 proto_label(s->proto), h, (unsigned)s->port, sec_label(s->security),
-			 *s->provenance ? "(" : "", s->provenance, *s->provenance ? ")" : "");
+		         proto_label(s->proto), h, (unsigned)s->port, sec_label(s->security),
+		         *s->provenance ? "(" : "", s->provenance, *s->provenance ? ")" : "");
 		free(h);
 	}
 	tui_put(y, 2, 76, line);
@@ -264,22 +269,21 @@ static void draw_discovery(void)
 	char title[160];
 	const char *at = strrchr(W.address, '@');
 	snprintf(title, sizeof title, _("mailsetup - finding servers for %s"),
-		 at ? at + 1 : W.address);
+	         at ? at + 1 : W.address);
 	const char *keys =
-		W.busy ? (W.back_asked
-				  ? _("going back when the running lookups end...   Ctrl-C quit")
-				  : _("Esc back   Ctrl-C quit"))
-		       : _("Enter use these   e edit   Esc back");
+	    W.busy ? (W.back_asked ? _("going back when the running lookups end...   Ctrl-C quit")
+	                           : _("Esc back   Ctrl-C quit"))
+	           : _("Enter use these   e edit   Esc back");
 	if (!tui_frame(title, 2, keys)) {
 		refresh();
 		return;
 	}
 	for (int s = 0; s < DSRC_COUNT; s++) {
-		const char *mark = W.src[s] == DSTAT_RUNNING	? tui_spinner(W.tick)
-				   : W.src[s] == DSTAT_ANSWERED ? tui_mark(true)
-				   : W.src[s] == DSTAT_ERROR || W.src[s] == DSTAT_TIMEOUT
-					   ? tui_mark(false)
-					   : "\xc2\xb7";
+		const char *mark = W.src[s] == DSTAT_RUNNING    ? tui_spinner(W.tick)
+		                   : W.src[s] == DSTAT_ANSWERED ? tui_mark(true)
+		                   : W.src[s] == DSTAT_ERROR || W.src[s] == DSTAT_TIMEOUT
+		                       ? tui_mark(false)
+		                       : "\xc2\xb7";
 		if (!cli_utf8() && W.src[s] != DSTAT_RUNNING && W.src[s] != DSTAT_ANSWERED &&
 		    W.src[s] != DSTAT_ERROR && W.src[s] != DSTAT_TIMEOUT)
 			mark = ".";
@@ -291,15 +295,15 @@ static void draw_discovery(void)
 	int y = 4 + DSRC_COUNT;
 	if (W.busy) {
 		tui_put(y, 2, 76,
-			_("Asking every source at once; the servers found are tested live."));
+		        _("Asking every source at once; the servers found are tested live."));
 	} else {
 		draw_server_line(y, _("Incoming"), &W.in);
 		draw_server_line(y + 1, _("Outgoing"), &W.out);
 		if (!W.in.host || !W.out.host)
 			tui_wrap(y + 3, 2, 76, 3,
-				 _("Not every server could be found. Press e to type the settings "
-				   "your "
-				   "provider gives."));
+			         _("Not every server could be found. Press e to type the settings "
+			           "your "
+			           "provider gives."));
 	}
 	refresh();
 }
@@ -330,16 +334,16 @@ static bool run_discovery(void)
 	struct ms_err err;
 	err_clear(&err);
 	struct disc_options opt = {
-		.address = W.address,
-		.dns_server = W.o.dns_server,
-		.ispdb_url = W.o.ispdb_url,
-		.overrides = &W.o.overrides,
-		.cafile = W.o.cafile,
-		.tls_ctx = W.tls_ctx,
-		.allow_http = W.o.allow_http,
-		.allow_plaintext = W.o.allow_plaintext,
-		.user = W.o.user,
-		.probe_timeout_ms = W.o.timeout_s * 1000,
+	    .address = W.address,
+	    .dns_server = W.o.dns_server,
+	    .ispdb_url = W.o.ispdb_url,
+	    .overrides = &W.o.overrides,
+	    .cafile = W.o.cafile,
+	    .tls_ctx = W.tls_ctx,
+	    .allow_http = W.o.allow_http,
+	    .allow_plaintext = W.o.allow_plaintext,
+	    .user = W.o.user,
+	    .probe_timeout_ms = W.o.timeout_s * 1000,
 	};
 	struct ms_observer obs = {.discover = on_discover};
 	if (W.disc)
@@ -380,9 +384,9 @@ static const char *check_servers(void *arg, char **v, int *bad)
 		if ((i == 1 || i == 4) && empty)
 			return _("Please type a server name.");
 		if ((i == 2 || i == 5) && (empty || strspn(v[i], "0123456789") != strlen(v[i]) ||
-					   atoi(v[i]) < 1 || atoi(v[i]) > 65535)) {
+		                           atoi(v[i]) < 1 || atoi(v[i]) > 65535)) {
 			snprintf(msg, sizeof msg, _("'%s' is not a port number (1 to 65535)."),
-				 v[i]);
+			         v[i]);
 			return msg;
 		}
 		if ((i == 3 || i == 6) && !security_parse(v[i], &sec))
@@ -390,7 +394,7 @@ static const char *check_servers(void *arg, char **v, int *bad)
 		if (i == 3 || i == 6) {
 			if (sec == SEC_PLAIN && !W.o.allow_plaintext)
 				return _("Plaintext would send your password unprotected; it needs "
-					 "--allow-plaintext.");
+				         "--allow-plaintext.");
 		}
 	}
 	*bad = 7;
@@ -400,10 +404,10 @@ static const char *check_servers(void *arg, char **v, int *bad)
 }
 
 static void fill_server(struct server *s, enum ms_proto p, const char *host, const char *port,
-			const char *sec, const char *user)
+                        const char *sec, const char *user)
 {
 	char *prov = s->provenance && s->host && strcmp(s->host, host) == 0 ? xstrdup(s->provenance)
-									    : xstrdup(_("typed"));
+	                                                                    : xstrdup(_("typed"));
 	server_clear(s);
 	s->proto = p;
 	s->host = xstrdup(host);
@@ -416,9 +420,9 @@ static void fill_server(struct server *s, enum ms_proto p, const char *host, con
 static void screen_edit(void)
 {
 	const struct tui_field f[] = {
-		{_("Incoming protocol"), 6},  {_("Incoming server"), 44}, {_("Incoming port"), 6},
-		{_("Incoming security"), 10}, {_("Outgoing server"), 44}, {_("Outgoing port"), 6},
-		{_("Outgoing security"), 10}, {_("User name"), 44},
+	    {_("Incoming protocol"), 6},  {_("Incoming server"), 44}, {_("Incoming port"), 6},
+	    {_("Incoming security"), 10}, {_("Outgoing server"), 44}, {_("Outgoing port"), 6},
+	    {_("Outgoing security"), 10}, {_("User name"), 44},
 	};
 	char *v[8];
 	v[0] = xstrdup(proto_name(W.in.host ? W.in.proto : PROTO_IMAP));
@@ -430,10 +434,10 @@ static void screen_edit(void)
 	v[6] = xstrdup(security_name(W.out.host ? W.out.security : SEC_TLS));
 	v[7] = xstrdup(W.in.user ? W.in.user : W.address);
 	if (tui_form(_("mailsetup - edit the servers"), 2,
-		     _("Enter use these   Tab field   Esc cancel"),
-		     _("Protocol imap or pop3; security tls (implicit TLS, ports 993/995/465), "
-		       "starttls (143/110/587) or plain."),
-		     f, 8, v, check_servers, NULL) == TUI_NEXT) {
+	             _("Enter use these   Tab field   Esc cancel"),
+	             _("Protocol imap or pop3; security tls (implicit TLS, ports 993/995/465), "
+	               "starttls (143/110/587) or plain."),
+	             f, 8, v, check_servers, NULL) == TUI_NEXT) {
 		enum ms_proto p = PROTO_IMAP;
 		proto_parse(v[0], &p);
 		fill_server(&W.in, p, v[1], v[2], v[3], v[7]);
@@ -482,9 +486,9 @@ static int password_screen(void)
 	snprintf(prompt, sizeof prompt, _("The password of %s"), u);
 	free(u);
 	char *pw = tui_password(
-		_("mailsetup - password"), 3, prompt,
-		_("It is used to test the login now and is not saved unless you ask "
-		  "for it on the last screen. Leave it empty to test without logging in."));
+	    _("mailsetup - password"), 3, prompt,
+	    _("It is used to test the login now and is not saved unless you ask "
+	      "for it on the last screen. Leave it empty to test without logging in."));
 	if (!pw)
 		return 0;
 	secret_free(W.password);
@@ -537,7 +541,7 @@ static int draw_probe_block(int y, int d, int maxsteps)
 	char *h = escape_display_str(s->host);
 	char *u = escape_display_str(s->user);
 	snprintf(line, sizeof line, _("%s  %s  port %u  %s   user %s"), proto_label(s->proto), h,
-		 (unsigned)s->port, sec_label(s->security), u);
+	         (unsigned)s->port, sec_label(s->security), u);
 	free(h), free(u);
 	attron(A_BOLD);
 	tui_put(y++, 2, 76, line);
@@ -689,7 +693,7 @@ static void screen_certificate(int d)
 		char title[160];
 		char *h = escape_display_str(r->host);
 		snprintf(title, sizeof title, _("mailsetup - certificate of %s:%u"), h,
-			 (unsigned)r->port);
+		         (unsigned)r->port);
 		free(h);
 		if (tui_frame(title, 4, _("r reject (default)   Enter reject"))) {
 			struct buf san = {0};
@@ -703,13 +707,13 @@ static void screen_certificate(int d)
 			char valid[96];
 			snprintf(valid, sizeof valid, _("%s to %s"), t->not_before, t->not_after);
 			const char *label[] = {_("Subject"), _("Names (SAN)"), _("Issuer"),
-					       _("Valid"),   _("SHA-256"),     _("Problem")};
+			                       _("Valid"),   _("SHA-256"),     _("Problem")};
 			const char *val[] = {subject, sans, issuer, valid, t->sha256, why};
 			int y = 3;
 			for (int i = 0; i < 6; i++) {
 				tui_put(y, 2, 14, label[i]);
 				y += i == 4 ? tui_wrap(y, 16, 62, 2, val[i])
-					    : tui_wrap(y, 16, 62, 3, val[i]);
+				            : tui_wrap(y, 16, 62, 3, val[i]);
 			}
 			struct findings fnd = {0};
 			diag_probe(r, &fnd);
@@ -717,11 +721,11 @@ static void screen_certificate(int d)
 				y += 1 + tui_wrap(y + 1, 2, 76, 4, fnd.v[0].message);
 			findings_free(&fnd);
 			tui_wrap(y + 1, 2, 76, 4,
-				 _("mailsetup does not log in to a server whose certificate it "
-				   "cannot verify. "
-				   "Trusting this certificate is not offered in this version: ask "
-				   "your "
-				   "provider, or give their CA with --cafile."));
+			         _("mailsetup does not log in to a server whose certificate it "
+			           "cannot verify. "
+			           "Trusting this certificate is not offered in this version: ask "
+			           "your "
+			           "provider, or give their CA with --cafile."));
 			free(subject), free(issuer), free(sans), free(why);
 			buf_free(&san);
 		}
@@ -758,7 +762,7 @@ static int screen_tests(void)
 			continue;
 		}
 		bool enter = (rc == OK && (ch == '\r' || ch == '\n')) ||
-			     (rc == KEY_CODE_YES && ch == KEY_ENTER);
+		             (rc == KEY_CODE_YES && ch == KEY_ENTER);
 		if (rc == OK && ch == 27) {
 			findings_free(&fnd);
 			return 0;
@@ -802,12 +806,12 @@ static const char *suffix_of(const char *format)
 	static const struct {
 		const char *format, *suffix;
 	} t[] = {
-		{"text", ".txt"},
-		{"mutt", ".muttrc"},
-		{"neomutt", ".neomuttrc"},
-		{"thunderbird", ".user.js"},
-		{"autoconfig", ".config-v1.1.xml"},
-		{"msmtp", ".msmtprc"},
+	    {"text", ".txt"},
+	    {"mutt", ".muttrc"},
+	    {"neomutt", ".neomuttrc"},
+	    {"thunderbird", ".user.js"},
+	    {"autoconfig", ".config-v1.1.xml"},
+	    {"msmtp", ".msmtprc"},
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
 		if (strcmp(t[i].format, format) == 0)
@@ -891,8 +895,8 @@ static bool render(size_t wi, struct buf *text, struct buf *secret, struct ms_er
 	char when[32];
 	cli_now_iso(when, sizeof when);
 	struct writer_opts wo = {.generated_at = when};
-	bool ok = account_validate(&a, W.o.allow_plaintext, err) &&
-		  writers[wi].write(&a, &wo, text, err);
+	bool ok =
+	    account_validate(&a, W.o.allow_plaintext, err) && writers[wi].write(&a, &wo, text, err);
 	if (ok && secret && a.password_mode == PASSWORD_STORED && writers[wi].write_secret)
 		ok = writers[wi].write_secret(&a, secret, err);
 	account_free(&a);
@@ -902,7 +906,7 @@ static bool render(size_t wi, struct buf *text, struct buf *secret, struct ms_er
 static void draw_output(size_t cur, const char *message)
 {
 	if (!tui_frame(_("mailsetup - write the settings"), 5,
-		       _("Space choose   p path   s store password   Enter write   Esc back"))) {
+	               _("Space choose   p path   s store password   Enter write   Esc back"))) {
 		refresh();
 		return;
 	}
@@ -923,9 +927,9 @@ static void draw_output(size_t cur, const char *message)
 	}
 	int y = 4 + (int)n;
 	tui_put(y, 2, 76,
-		W.store_password
-			? _("Password: stored in a separate mode-0600 file (mutt, neomutt, msmtp)")
-			: _("Password: not written; your mail client asks for it"));
+	        W.store_password
+	            ? _("Password: stored in a separate mode-0600 file (mutt, neomutt, msmtp)")
+	            : _("Password: not written; your mail client asks for it"));
 	y += 1;
 	tui_put(y, 2, 76, _(writers[cur].description));
 	y += 1;
@@ -963,12 +967,12 @@ static void edit_path(size_t cur)
 	const struct tui_field f[] = {{_("Write to"), 56}};
 	char *v[1] = {xstrdup(W.path[cur])};
 	if (tui_form(_("mailsetup - where to write"), 5, _("Enter keep   Esc cancel"), NULL, f, 1,
-		     v, NULL, NULL) == TUI_NEXT &&
+	             v, NULL, NULL) == TUI_NEXT &&
 	    v[0][0]) {
 		free(W.path[cur]);
-		W.path[cur] = v[0][0] == '/' ? xstrdup(v[0])
-					     : xasprintf("%s/%s",
-							 getenv("PWD") ? getenv("PWD") : ".", v[0]);
+		W.path[cur] = v[0][0] == '/'
+		                  ? xstrdup(v[0])
+		                  : xasprintf("%s/%s", getenv("PWD") ? getenv("PWD") : ".", v[0]);
 	}
 	free(v[0]);
 }
@@ -1014,12 +1018,12 @@ static char *save(size_t cur)
 		if (exists) {
 			char q[PATH_MAX + 128];
 			snprintf(q, sizeof q,
-				 _("%s exists. o overwrite (the old one is kept as .bak)   n skip"),
-				 shown);
+			         _("%s exists. o overwrite (the old one is kept as .bak)   n skip"),
+			         shown);
 			force = confirm(cur, q);
 			if (!force) {
 				buf_addf(&report, _("%s: skipped, %s exists\n"), writers[i].name,
-					 shown);
+				         shown);
 				free(pwfile), free(shown);
 				goto next;
 			}
@@ -1085,7 +1089,7 @@ static int screen_output(void)
 	for (size_t i = 0; i < n; i++) {
 		if (!W.path[i])
 			W.path[i] =
-				xasprintf("%s/%s%s", dir, W.address, suffix_of(writers[i].name));
+			    xasprintf("%s/%s%s", dir, W.address, suffix_of(writers[i].name));
 	}
 	free(dir);
 	size_t cur = 0;
@@ -1147,7 +1151,7 @@ int cmd_wizard(int argc, char **argv)
 	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, _("mailsetup: the wizard needs a terminal; for scripts use "
-				  "'mailsetup probe', 'diagnose' or 'generate' (see --help)\n"));
+		                  "'mailsetup probe', 'diagnose' or 'generate' (see --help)\n"));
 		return EXIT_USAGE;
 	}
 	if (first < argc)
@@ -1165,11 +1169,21 @@ int cmd_wizard(int argc, char **argv)
 	int step = 1;
 	while (step) {
 		switch (step) {
-		case 1: step = screen_address() == TUI_NEXT ? 2 : 0; break;
-		case 2: step = screen_discovery() ? 3 : 1; break;
-		case 3: step = password_screen() ? 4 : 2; break;
-		case 4: step = screen_tests() ? 5 : 3; break;
-		case 5: step = screen_output() ? 0 : 4; break;
+		case 1:
+			step = screen_address() == TUI_NEXT ? 2 : 0;
+			break;
+		case 2:
+			step = screen_discovery() ? 3 : 1;
+			break;
+		case 3:
+			step = password_screen() ? 4 : 2;
+			break;
+		case 4:
+			step = screen_tests() ? 5 : 3;
+			break;
+		case 5:
+			step = screen_output() ? 0 : 4;
+			break;
 		}
 	}
 	tui_end();

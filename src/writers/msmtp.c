@@ -37,11 +37,12 @@ static void arg(struct buf *out, const char *cmd, const char *value)
 }
 
 bool write_msmtp(const struct account *a, const struct writer_opts *o, struct buf *out,
-		 struct ms_err *err)
+                 struct ms_err *err)
 {
 	const struct account_server *s = &a->out;
 	if (!s->set) {
-		err_set(err, ERR_USAGE, "%s", _("the msmtp format needs an outgoing (SMTP) server"));
+		err_set(err, ERR_USAGE, "%s",
+		        _("the msmtp format needs an outgoing (SMTP) server"));
 		return false;
 	}
 	const char *user = account_username(a, s);

@@ -42,8 +42,8 @@ void url_userinfo(struct buf *out, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-		    strchr("-._~", *p)) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~", *p)) {
 			buf_addc(out, (char)*p);
 		} else {
 			buf_addc(out, '%');
@@ -78,7 +78,7 @@ static void set_var(struct buf *out, const char *var, const char *value)
 /* server_url: scheme://user@host:port/ with the user name %-encoded and
  * an IPv6 address in brackets. */
 static void server_url(struct buf *out, const char *scheme, const char *user,
-		       const struct account_server *s)
+                       const struct account_server *s)
 {
 	struct buf u = {0};
 	buf_addf(&u, "%s://", scheme);
@@ -116,13 +116,14 @@ static void authenticators(struct buf *out, const char *var, enum account_auth a
 		set_var(out, var, "cram-md5");
 	} else if (auth == AUTH_OAUTH2) {
 		set_var(out, var, "oauthbearer:xoauth2");
-		comment(out, _("OAuth2 also needs a token command: see imap_oauth_refresh_command,\n"
-			       "pop_oauth_refresh_command and smtp_oauth_refresh_command."));
+		comment(out,
+		        _("OAuth2 also needs a token command: see imap_oauth_refresh_command,\n"
+		          "pop_oauth_refresh_command and smtp_oauth_refresh_command."));
 	}
 }
 
 bool write_muttrc(const struct account *a, const struct writer_opts *o, struct buf *out,
-		  struct ms_err *err)
+                  struct ms_err *err)
 {
 	const struct account_server *in = a->in.set ? &a->in : NULL;
 	const struct account_server *sm = a->out.set ? &a->out : NULL;
@@ -136,9 +137,9 @@ bool write_muttrc(const struct account *a, const struct writer_opts *o, struct b
 	if (in) {
 		const char *user = account_username(a, in);
 		bool imap = in->proto == PROTO_IMAP;
-		char *head = xasprintf(_("Incoming mail: %s on %s, port %u, %s"),
-				       imap ? "IMAP" : "POP3", in->host,
-				       (unsigned)account_port(in), security_words(in->security));
+		char *head =
+		    xasprintf(_("Incoming mail: %s on %s, port %u, %s"), imap ? "IMAP" : "POP3",
+		              in->host, (unsigned)account_port(in), security_words(in->security));
 		buf_adds(out, "\n");
 		comment(out, head);
 		free(head);
@@ -166,12 +167,13 @@ bool write_muttrc(const struct account *a, const struct writer_opts *o, struct b
 	}
 	if (sm) {
 		char *head = xasprintf(_("Outgoing mail: SMTP on %s, port %u, %s"), sm->host,
-				       (unsigned)account_port(sm), security_words(sm->security));
+		                       (unsigned)account_port(sm), security_words(sm->security));
 		buf_adds(out, "\n");
 		comment(out, head);
 		free(head);
 		buf_adds(out, "set smtp_url = ");
-		server_url(out, sm->security == SEC_TLS ? "smtps" : "smtp", account_username(a, sm), sm);
+		server_url(out, sm->security == SEC_TLS ? "smtps" : "smtp", account_username(a, sm),
+		           sm);
 		buf_adds(out, "\n");
 		authenticators(out, "smtp_authenticators", sm->auth);
 		if (a->password_mode == PASSWORD_COMMAND)
@@ -182,7 +184,7 @@ bool write_muttrc(const struct account *a, const struct writer_opts *o, struct b
 	buf_adds(out, "\n");
 	if (plain) {
 		comment(out, _("WARNING: a server is set up without encryption; the password\n"
-			       "travels in clear text."));
+		               "travels in clear text."));
 		buf_adds(out, "set ssl_force_tls = no\n");
 		buf_adds(out, "set ssl_starttls = no\n");
 	} else {

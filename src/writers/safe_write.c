@@ -87,7 +87,7 @@ static void test_pause(void)
 }
 
 bool safe_write(const char *path, const char *data, size_t len, bool force, bool secret,
-		struct ms_err *err)
+                struct ms_err *err)
 {
 	struct stat old;
 	bool exists = lstat(path, &old) == 0;
@@ -97,15 +97,15 @@ bool safe_write(const char *path, const char *data, size_t len, bool force, bool
 	}
 	if (exists && !force) {
 		err_set(err, ERR_LOCAL,
-			_("%s already exists; it was left as it is (use --force to replace it, "
-			  "keeping a copy as %s.bak)"),
-			path, path);
+		        _("%s already exists; it was left as it is (use --force to replace it, "
+		          "keeping a copy as %s.bak)"),
+		        path, path);
 		return false;
 	}
 
 	const char *slash = strrchr(path, '/');
 	char *tmp = slash ? xasprintf("%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1)
-			  : xasprintf(".%s.XXXXXX", path);
+	                  : xasprintf(".%s.XXXXXX", path);
 	if (slash == path) /* a file in "/" */
 		memmove(tmp, tmp + 1, strlen(tmp));
 	char *bak = NULL;
@@ -113,8 +113,9 @@ bool safe_write(const char *path, const char *data, size_t len, bool force, bool
 	int fd = mkstemp(tmp);
 	if (fd < 0) {
 		int e = errno;
-		err_set(err, ERR_LOCAL, _("cannot write %s: cannot create a file in its directory: %s"),
-			path, strerror(e));
+		err_set(err, ERR_LOCAL,
+		        _("cannot write %s: cannot create a file in its directory: %s"), path,
+		        strerror(e));
 		free(tmp);
 		return false;
 	}
@@ -159,7 +160,8 @@ bool safe_write(const char *path, const char *data, size_t len, bool force, bool
 		goto fail;
 	}
 	/* Make the rename itself durable. */
-	char *dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
+	char *dir =
+	    slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
 		fsync(dfd);
@@ -173,11 +175,11 @@ bool safe_write(const char *path, const char *data, size_t len, bool force, bool
 fail:
 	unlink(tmp);
 	if (strcmp(step, "backup") == 0)
-		err_set(err, ERR_LOCAL, _("cannot write %s: cannot keep the old file as %s: %s"), path,
-			bak, strerror(e));
+		err_set(err, ERR_LOCAL, _("cannot write %s: cannot keep the old file as %s: %s"),
+		        path, bak, strerror(e));
 	else
 		err_set(err, ERR_LOCAL, _("cannot write %s (%s failed): %s; nothing was changed"),
-			path, step, strerror(e));
+		        path, step, strerror(e));
 	free(tmp);
 	free(bak);
 	return false;

@@ -45,12 +45,14 @@ static const char *auth_text(enum account_auth a)
 }
 
 static void server(struct buf *out, const char *title, const struct account *a,
-		   const struct account_server *s)
+                   const struct account_server *s)
 {
 	char port[8];
 	snprintf(port, sizeof port, "%u", (unsigned)account_port(s));
 	buf_addf(out, "\n%s (%s)\n", title,
-		 s->proto == PROTO_IMAP ? "IMAP" : s->proto == PROTO_POP3 ? "POP3" : "SMTP");
+	         s->proto == PROTO_IMAP   ? "IMAP"
+	         : s->proto == PROTO_POP3 ? "POP3"
+	                                  : "SMTP");
 	row(out, _("Server:"), s->host);
 	row(out, _("Port:"), port);
 	row(out, _("Security:"), security_text(s->security));
@@ -68,7 +70,7 @@ static void server(struct buf *out, const char *title, const struct account *a,
 }
 
 bool write_text(const struct account *a, const struct writer_opts *o, struct buf *out,
-		struct ms_err *err)
+                struct ms_err *err)
 {
 	char *addr = escape_display_str(a->address);
 	buf_addf(out, _("Mail settings for %s"), addr);

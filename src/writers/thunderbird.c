@@ -31,14 +31,16 @@ enum { TB_AUTH_CLEARTEXT = 3, TB_AUTH_ENCRYPTED = 4, TB_AUTH_OAUTH2 = 10 };
 
 static int tb_socket(enum ms_security s)
 {
-	return s == SEC_TLS ? TB_SOCKET_SSL : s == SEC_STARTTLS ? TB_SOCKET_STARTTLS : TB_SOCKET_PLAIN;
+	return s == SEC_TLS        ? TB_SOCKET_SSL
+	       : s == SEC_STARTTLS ? TB_SOCKET_STARTTLS
+	                           : TB_SOCKET_PLAIN;
 }
 
 static int tb_auth(enum account_auth a)
 {
 	return a == AUTH_PASSWORD_ENCRYPTED ? TB_AUTH_ENCRYPTED
-	       : a == AUTH_OAUTH2	   ? TB_AUTH_OAUTH2
-					   : TB_AUTH_CLEARTEXT;
+	       : a == AUTH_OAUTH2           ? TB_AUTH_OAUTH2
+	                                    : TB_AUTH_CLEARTEXT;
 }
 
 /* ---- escaping ------------------------------------------------------ */
@@ -59,7 +61,7 @@ void js_escape(struct buf *out, const char *s)
 			buf_addc(out, '\\');
 			buf_addc(out, (char)cp);
 		} else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) || cp == 0x2028 ||
-			   cp == 0x2029) {
+		           cp == 0x2029) {
 			buf_addf(out, "\\u%04x", cp);
 		} else {
 			buf_add(out, p + i, l);
@@ -75,24 +77,42 @@ void xml_escape(struct buf *out, const char *s)
 	for (size_t i = 0; i < n;) {
 		unsigned cp;
 		size_t l = utf8_decode(p + i, n - i, &cp);
-		if (l == 0 || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0xfffe ||
-		    cp == 0xffff) {
+		if (l == 0 || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
+		    cp == 0xfffe || cp == 0xffff) {
 			/* Not representable in XML 1.0, not even as &#...; */
 			buf_adds(out, "\xef\xbf\xbd");
 			i += l ? l : 1;
 			continue;
 		}
 		switch (cp) {
-		case '&': buf_adds(out, "&amp;"); break;
-		case '<': buf_adds(out, "&lt;"); break;
-		case '>': buf_adds(out, "&gt;"); break;
-		case '"': buf_adds(out, "&quot;"); break;
-		case '\'': buf_adds(out, "&apos;"); break;
+		case '&':
+			buf_adds(out, "&amp;");
+			break;
+		case '<':
+			buf_adds(out, "&lt;");
+			break;
+		case '>':
+			buf_adds(out, "&gt;");
+			break;
+		case '"':
+			buf_adds(out, "&quot;");
+			break;
+		case '\'':
+			buf_adds(out, "&apos;");
+			break;
 		/* Kept as references: a parser would turn raw ones into spaces. */
-		case '\t': buf_adds(out, "&#9;"); break;
-		case '\n': buf_adds(out, "&#10;"); break;
-		case '\r': buf_adds(out, "&#13;"); break;
-		default: buf_add(out, p + i, l); break;
+		case '\t':
+			buf_adds(out, "&#9;");
+			break;
+		case '\n':
+			buf_adds(out, "&#10;");
+			break;
+		case '\r':
+			buf_adds(out, "&#13;");
+			break;
+		default:
+			buf_add(out, p + i, l);
+			break;
 		}
 		i += l;
 	}
@@ -153,7 +173,7 @@ static void list_keys(struct tb_profile *p, const char *list)
 void thunderbird_profile_scan(const char *text, struct tb_profile *p)
 {
 	static const char *const branches[] = {"mail.account.", "mail.server.", "mail.identity.",
-					       "mail.smtpserver."};
+	                                       "mail.smtpserver."};
 	memset(p, 0, sizeof *p);
 	const char *line = text;
 	while (line && *line) {
@@ -259,7 +279,7 @@ static void keys_free(struct tb_keys *k)
 }
 
 static void pref_str(struct buf *out, const char *branch, const char *key, const char *name,
-		     const char *value)
+                     const char *value)
 {
 	buf_addf(out, "user_pref(\"%s%s%s%s\", \"", branch, key, *name ? "." : "", name);
 	js_escape(out, value);
@@ -271,7 +291,8 @@ static void pref_int(struct buf *out, const char *branch, const char *key, const
 	buf_addf(out, "user_pref(\"%s%s.%s\", %d);\n", branch, key, name, v);
 }
 
-static void pref_bool(struct buf *out, const char *branch, const char *key, const char *name, bool v)
+static void pref_bool(struct buf *out, const char *branch, const char *key, const char *name,
+                      bool v)
 {
 	buf_addf(out, "user_pref(\"%s%s.%s\", %s);\n", branch, key, name, v ? "true" : "false");
 }
@@ -285,12 +306,12 @@ static char *list_append(const char *old, const char *key)
 }
 
 bool write_thunderbird_prefs(const struct account *a, const struct writer_opts *o, struct buf *out,
-			     struct ms_err *err)
+                             struct ms_err *err)
 {
 	const struct tb_profile *p = o ? o->profile : NULL;
 	if (!a->in.set) {
 		err_set(err, ERR_USAGE, "%s",
-			_("a Thunderbird account needs an incoming (IMAP or POP3) server"));
+		        _("a Thunderbird account needs an incoming (IMAP or POP3) server"));
 		return false;
 	}
 	char *base = slug(a->address ? a->address : "account");
@@ -306,9 +327,9 @@ bool write_thunderbird_prefs(const struct account *a, const struct writer_opts *
 
 	buf_adds(out, "// ");
 	buf_adds(out, _("Thunderbird account written by mailsetup. Put it in the profile as\n"
-			"// user.js while Thunderbird is closed; after one start the account\n"
-			"// is in prefs.js and user.js should be removed (it would reset the\n"
-			"// account list at every start)."));
+	                "// user.js while Thunderbird is closed; after one start the account\n"
+	                "// is in prefs.js and user.js should be removed (it would reset the\n"
+	                "// account list at every start)."));
 	buf_adds(out, "\n\n");
 
 	const struct account_server *in = &a->in;
@@ -338,7 +359,8 @@ bool write_thunderbird_prefs(const struct account *a, const struct writer_opts *
 		pref_int(out, "mail.smtpserver.", k.smtp, "try_ssl", tb_socket(sm->security));
 		pref_int(out, "mail.smtpserver.", k.smtp, "authMethod", tb_auth(sm->auth));
 		pref_str(out, "mail.smtpserver.", k.smtp, "username", account_username(a, sm));
-		pref_str(out, "mail.smtpserver.", k.smtp, "description", a->address ? a->address : "");
+		pref_str(out, "mail.smtpserver.", k.smtp, "description",
+		         a->address ? a->address : "");
 		smtps = list_append(p ? p->smtpservers : NULL, k.smtp);
 	}
 	buf_adds(out, "\n");
@@ -363,7 +385,8 @@ static void xml_username(struct buf *out, const struct account *a, const struct 
 	const char *at = a->address ? strrchr(a->address, '@') : NULL;
 	if (a->address && strcmp(u, a->address) == 0)
 		buf_adds(out, "%EMAILADDRESS%");
-	else if (at && strlen(u) == (size_t)(at - a->address) && strncmp(u, a->address, strlen(u)) == 0)
+	else if (at && strlen(u) == (size_t)(at - a->address) &&
+	         strncmp(u, a->address, strlen(u)) == 0)
 		buf_adds(out, "%EMAILLOCALPART%");
 	else
 		xml_escape(out, u);
@@ -375,7 +398,7 @@ static const char *xml_socket(enum ms_security s)
 }
 
 static void xml_server(struct buf *out, const char *tag, const char *type, const struct account *a,
-		       const struct account_server *s)
+                       const struct account_server *s)
 {
 	buf_addf(out, "    <%s type=\"%s\">\n", tag, type);
 	buf_adds(out, "      <hostname>");
@@ -390,11 +413,11 @@ static void xml_server(struct buf *out, const char *tag, const char *type, const
 }
 
 bool write_autoconfig(const struct account *a, const struct writer_opts *o, struct buf *out,
-		      struct ms_err *err)
+                      struct ms_err *err)
 {
 	if (!a->in.set || !a->out.set) {
 		err_set(err, ERR_USAGE, "%s",
-			_("an autoconfig file needs both an incoming and an outgoing server"));
+		        _("an autoconfig file needs both an incoming and an outgoing server"));
 		return false;
 	}
 	const char *domain = account_domain(a);

@@ -8,16 +8,16 @@
 #include <string.h>
 
 const struct writer writers[] = {
-	{"text", N_("a settings sheet to copy into any mail client"), false, write_text, NULL},
-	{"mutt", N_("muttrc snippet (mutt 2.x; neomutt reads it too)"), true, write_muttrc,
-	 write_muttrc_secret},
-	{"neomutt", N_("neomuttrc snippet (the same text as mutt)"), true, write_muttrc,
-	 write_muttrc_secret},
-	{"thunderbird", N_("Thunderbird prefs fragment (user.js) adding the account to a profile"),
-	 false, write_thunderbird_prefs, NULL},
-	{"autoconfig", N_("Thunderbird autoconfig file (config-v1.1.xml)"), false, write_autoconfig,
-	 NULL},
-	{"msmtp", N_("msmtprc account for sending with msmtp"), true, write_msmtp, write_msmtp_secret},
+    {"text", N_("a settings sheet to copy into any mail client"), false, write_text, NULL},
+    {"mutt", N_("muttrc snippet (mutt 2.x; neomutt reads it too)"), true, write_muttrc,
+     write_muttrc_secret},
+    {"neomutt", N_("neomuttrc snippet (the same text as mutt)"), true, write_muttrc,
+     write_muttrc_secret},
+    {"thunderbird", N_("Thunderbird prefs fragment (user.js) adding the account to a profile"),
+     false, write_thunderbird_prefs, NULL},
+    {"autoconfig", N_("Thunderbird autoconfig file (config-v1.1.xml)"), false, write_autoconfig,
+     NULL},
+    {"msmtp", N_("msmtprc account for sending with msmtp"), true, write_msmtp, write_msmtp_secret},
 };
 
 const size_t writers_count = sizeof writers / sizeof writers[0];

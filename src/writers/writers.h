@@ -20,10 +20,10 @@
 
 /* What a Thunderbird profile already holds (thunderbird_profile_scan). */
 struct tb_profile {
-	char *accounts;    /* mail.accountmanager.accounts, NULL if unset */
-	char *smtpservers; /* mail.smtpservers, NULL if unset */
+	char *accounts;        /* mail.accountmanager.accounts, NULL if unset */
+	char *smtpservers;     /* mail.smtpservers, NULL if unset */
 	char *default_account; /* mail.accountmanager.defaultaccount */
-	char **keys;       /* every account/server/identity/smtp key in use */
+	char **keys;           /* every account/server/identity/smtp key in use */
 	size_t nkeys;
 };
 
@@ -44,7 +44,7 @@ struct writer {
 	/* write: append the rendering of a to out.  Returns false with err
 	 * set when the account cannot be expressed in this format. */
 	bool (*write)(const struct account *a, const struct writer_opts *o, struct buf *out,
-		      struct ms_err *err);
+	              struct ms_err *err);
 	/* write_secret: the separate mode-0600 file for PASSWORD_STORED
 	 * (NULL: the format has none). */
 	bool (*write_secret)(const struct account *a, struct buf *out, struct ms_err *err);
@@ -57,16 +57,16 @@ const struct writer *writer_find(const char *name);
 
 /* The writers (one file each). */
 bool write_muttrc(const struct account *a, const struct writer_opts *o, struct buf *out,
-		  struct ms_err *err);
+                  struct ms_err *err);
 bool write_muttrc_secret(const struct account *a, struct buf *out, struct ms_err *err);
 bool write_thunderbird_prefs(const struct account *a, const struct writer_opts *o, struct buf *out,
-			     struct ms_err *err);
+                             struct ms_err *err);
 bool write_autoconfig(const struct account *a, const struct writer_opts *o, struct buf *out,
-		      struct ms_err *err);
+                      struct ms_err *err);
 bool write_text(const struct account *a, const struct writer_opts *o, struct buf *out,
-		struct ms_err *err);
+                struct ms_err *err);
 bool write_msmtp(const struct account *a, const struct writer_opts *o, struct buf *out,
-		 struct ms_err *err);
+                 struct ms_err *err);
 bool write_msmtp_secret(const struct account *a, struct buf *out, struct ms_err *err);
 
 /* Escapers, exposed for the tests.  Each appends s to out. */
@@ -101,6 +101,6 @@ void thunderbird_profile_free(struct tb_profile *p);
  * For tests only: MAILSETUP_TEST_PAUSE_BEFORE_RENAME=N in the environment
  * sleeps N seconds between the fsync and the rename. */
 bool safe_write(const char *path, const char *data, size_t len, bool force, bool secret,
-		struct ms_err *err);
+                struct ms_err *err);
 
 #endif

@@ -18,7 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (autoconfig_parse((const char *)data, size, "zoe", "example.org", &c, &err)) {
 		/* Every server that came out must satisfy the header's promises. */
 		for (size_t i = 0; i < c.n; i++)
-			if (!autoconfig_host_ok(c.v[i].host) || c.v[i].port == 0 || !c.v[i].username)
+			if (!autoconfig_host_ok(c.v[i].host) || c.v[i].port == 0 ||
+			    !c.v[i].username)
 				__builtin_trap();
 		if (c.n > AUTOCONFIG_MAX_SERVERS)
 			__builtin_trap();

@@ -26,13 +26,14 @@ int main(void)
 
 	/* ---- (a) a diagnose report: host, ports, recommended ---- */
 	account_init(&a);
-	ok(from_json(&a,
-		     "{\"host\":\"mail.example.org\",\"ports\":[],\"findings\":[],"
-		     "\"recommended\":{\"incoming\":{\"protocol\":\"imap\",\"host\":\"mail.example.org\","
-		     "\"port\":993,\"security\":\"tls\",\"ok\":true},"
-		     "\"outgoing\":{\"protocol\":\"smtp\",\"host\":\"mail.example.org\",\"port\":587,"
-		     "\"security\":\"starttls\",\"username\":\"zoe\",\"auth\":\"PLAIN\"}}}",
-		     &e),
+	ok(from_json(
+	       &a,
+	       "{\"host\":\"mail.example.org\",\"ports\":[],\"findings\":[],"
+	       "\"recommended\":{\"incoming\":{\"protocol\":\"imap\",\"host\":\"mail.example.org\","
+	       "\"port\":993,\"security\":\"tls\",\"ok\":true},"
+	       "\"outgoing\":{\"protocol\":\"smtp\",\"host\":\"mail.example.org\",\"port\":587,"
+	       "\"security\":\"starttls\",\"username\":\"zoe\",\"auth\":\"PLAIN\"}}}",
+	       &e),
 	   "diagnose report accepted");
 	ok(a.in.set && a.in.proto == PROTO_IMAP && a.in.port == 993 && a.in.security == SEC_TLS,
 	   "diagnose: incoming IMAP 993 TLS");
@@ -41,7 +42,8 @@ int main(void)
 	   "diagnose: outgoing 587 STARTTLS");
 	is_str(a.out.username, "zoe", "diagnose: the username is taken");
 	ok(a.address == NULL, "diagnose: no address (it comes from --address)");
-	ok(!valid(&a, false, &e) && strstr(e.msg, "--address"), "without an address it is refused, naming --address");
+	ok(!valid(&a, false, &e) && strstr(e.msg, "--address"),
+	   "without an address it is refused, naming --address");
 	account_set(&a.address, "zoe@example.org");
 	ok(valid(&a, false, &e), "with an address it is valid");
 	account_free(&a);
@@ -49,28 +51,34 @@ int main(void)
 	/* ---- (b) a discover report: address + recommended ---- */
 	account_init(&a);
 	ok(from_json(&a,
-		     "{\"address\":\"zoe@example.org\",\"candidates\":[],\"recommended\":{"
-		     "\"incoming\":{\"protocol\":\"pop3\",\"host\":\"pop.example.org\",\"security\":\"starttls\"},"
-		     "\"outgoing\":null}}",
-		     &e),
+	             "{\"address\":\"zoe@example.org\",\"candidates\":[],\"recommended\":{"
+	             "\"incoming\":{\"protocol\":\"pop3\",\"host\":\"pop.example.org\","
+	             "\"security\":\"starttls\"},"
+	             "\"outgoing\":null}}",
+	             &e),
 	   "discover report accepted");
 	is_str(a.address, "zoe@example.org", "discover: address");
-	ok(a.in.proto == PROTO_POP3 && account_port(&a.in) == 110, "discover: POP3, default port 110 for STARTTLS");
+	ok(a.in.proto == PROTO_POP3 && account_port(&a.in) == 110,
+	   "discover: POP3, default port 110 for STARTTLS");
 	ok(!a.out.set, "discover: a null outgoing stays unset");
 	account_free(&a);
 
 	/* ---- (c) an account object ---- */
 	account_init(&a);
-	ok(from_json(&a,
-		     "{\"address\":\"zoe@example.org\",\"name\":\"Zo\\u00eb\",\"incoming\":{\"protocol\":\"imap\","
-		     "\"host\":\"imap.example.org\"},\"outgoing\":{\"host\":\"smtp.example.org\","
-		     "\"auth\":\"OAuth2\",\"verified\":true,\"verified_at\":\"2024-05-01T12:00:00Z\"}}",
-		     &e),
+	ok(from_json(
+	       &a,
+	       "{\"address\":\"zoe@example.org\",\"name\":\"Zo\\u00eb\",\"incoming\":{\"protocol\":"
+	       "\"imap\","
+	       "\"host\":\"imap.example.org\"},\"outgoing\":{\"host\":\"smtp.example.org\","
+	       "\"auth\":\"OAuth2\",\"verified\":true,\"verified_at\":\"2024-05-01T12:00:00Z\"}}",
+	       &e),
 	   "account object accepted");
 	is_str(a.name, "Zo\xc3\xab", "account: name (JSON escapes decoded)");
-	ok(a.out.proto == PROTO_SMTP && account_port(&a.out) == 465, "account: outgoing defaults to SMTP, 465 TLS");
+	ok(a.out.proto == PROTO_SMTP && account_port(&a.out) == 465,
+	   "account: outgoing defaults to SMTP, 465 TLS");
 	ok(a.out.auth == AUTH_OAUTH2 && a.out.verified, "account: auth and verified");
-	is_str(account_username(&a, &a.in), "zoe@example.org", "the username defaults to the address");
+	is_str(account_username(&a, &a.in), "zoe@example.org",
+	       "the username defaults to the address");
 	is_str(account_domain(&a), "example.org", "the domain is the part after @");
 	account_free(&a);
 
@@ -82,7 +90,8 @@ int main(void)
 	   "an object without servers refused, saying what was expected");
 	ok(!from_json(&a, "{\"incoming\":{\"protocol\":\"smtp\",\"host\":\"h\"}}", &e),
 	   "SMTP as incoming refused");
-	ok(!from_json(&a, "{\"incoming\":{\"host\":\"h\",\"port\":70000}}", &e) && strstr(e.msg, "port"),
+	ok(!from_json(&a, "{\"incoming\":{\"host\":\"h\",\"port\":70000}}", &e) &&
+	       strstr(e.msg, "port"),
 	   "port out of range refused");
 	ok(!from_json(&a, "{\"incoming\":{\"host\":\"h\",\"security\":\"ssl3\"}}", &e),
 	   "unknown security refused");
@@ -102,24 +111,28 @@ int main(void)
 	account_set(&a.name, "Zo\xc3");
 	ok(!valid(&a, false, &e), "invalid UTF-8 in the name is refused");
 	account_set(&a.name, "Eve \"`$<>'\\");
-	ok(valid(&a, false, &e), "quotes, backticks, $ and < are fine in a name (writers escape them)");
+	ok(valid(&a, false, &e),
+	   "quotes, backticks, $ and < are fine in a name (writers escape them)");
 	account_set(&a.in.username, "u\rser");
 	ok(!valid(&a, false, &e), "a carriage return in the user name is refused");
 	account_set(&a.in.username, NULL);
 	account_set(&a.in.host, "imap.example.org\";evil");
-	ok(!valid(&a, false, &e) && strstr(e.msg, "server name"), "a host name with quotes is refused");
+	ok(!valid(&a, false, &e) && strstr(e.msg, "server name"),
+	   "a host name with quotes is refused");
 	account_set(&a.in.host, "::1");
 	ok(valid(&a, false, &e), "an IPv6 address is a valid host");
 	account_set(&a.address, "zoe\"@example.org");
 	ok(!valid(&a, false, &e), "an address with a quote is refused");
 	account_set(&a.address, "zoe@example.org");
 	a.in.security = SEC_PLAIN;
-	ok(!valid(&a, false, &e) && strstr(e.msg, "plaintext"), "plaintext refused without allow_plaintext");
+	ok(!valid(&a, false, &e) && strstr(e.msg, "plaintext"),
+	   "plaintext refused without allow_plaintext");
 	ok(valid(&a, true, &e), "plaintext accepted when allowed");
 	a.in.security = SEC_TLS;
 	a.password_mode = PASSWORD_COMMAND;
 	account_set(&a.password_command, "pass show `id`");
-	ok(!valid(&a, false, &e) && strstr(e.msg, "backtick"), "a backtick in the password command is refused");
+	ok(!valid(&a, false, &e) && strstr(e.msg, "backtick"),
+	   "a backtick in the password command is refused");
 	account_set(&a.password_command, "pass show mail\\");
 	ok(!valid(&a, false, &e), "a password command ending in a backslash is refused");
 	account_set(&a.password_command, "pass show \"mail/zoe's\" | head -1");

@@ -12,24 +12,24 @@
 #include <string.h>
 
 static const char good[] =
-	"<?xml version=\"1.0\"?>\n"
-	"<clientConfig version=\"1.1\"><emailProvider id=\"example.org\">\n"
-	" <domain>example.org</domain><displayName>Example Mail</displayName>\n"
-	" <incomingServer type=\"exchange\"><hostname>ex.example.org</hostname></incomingServer>\n"
-	" <incomingServer type=\"imap\">\n"
-	"  <hostname> IMAP.%EMAILDOMAIN% </hostname><port>993</port><socketType>SSL</socketType>\n"
-	"  <username>%EMAILADDRESS%</username><authentication>password-cleartext</authentication>\n"
-	"  <authentication>OAuth2</authentication><unknownThing><deep/></unknownThing>\n"
-	" </incomingServer>\n"
-	" <incomingServer type=\"pop3\"><hostname>pop.example.org</hostname><port>110</port>"
-	"<socketType>STARTTLS</socketType><username>%EMAILLOCALPART%</username></incomingServer>\n"
-	" <outgoingServer type=\"smtp\"><hostname>smtp.example.org</hostname>"
-	"<socketType>SSL</socketType></outgoingServer>\n"
-	" <outgoingServer type=\"smtp\"><hostname>bad host!</hostname><port>25</port>"
-	"<socketType>plain</socketType></outgoingServer>\n"
-	" <outgoingServer type=\"smtp\"><hostname>x.example.org</hostname><port>99999</port>"
-	"<socketType>SSL</socketType></outgoingServer>\n"
-	"</emailProvider></clientConfig>\n";
+    "<?xml version=\"1.0\"?>\n"
+    "<clientConfig version=\"1.1\"><emailProvider id=\"example.org\">\n"
+    " <domain>example.org</domain><displayName>Example Mail</displayName>\n"
+    " <incomingServer type=\"exchange\"><hostname>ex.example.org</hostname></incomingServer>\n"
+    " <incomingServer type=\"imap\">\n"
+    "  <hostname> IMAP.%EMAILDOMAIN% </hostname><port>993</port><socketType>SSL</socketType>\n"
+    "  <username>%EMAILADDRESS%</username><authentication>password-cleartext</authentication>\n"
+    "  <authentication>OAuth2</authentication><unknownThing><deep/></unknownThing>\n"
+    " </incomingServer>\n"
+    " <incomingServer type=\"pop3\"><hostname>pop.example.org</hostname><port>110</port>"
+    "<socketType>STARTTLS</socketType><username>%EMAILLOCALPART%</username></incomingServer>\n"
+    " <outgoingServer type=\"smtp\"><hostname>smtp.example.org</hostname>"
+    "<socketType>SSL</socketType></outgoingServer>\n"
+    " <outgoingServer type=\"smtp\"><hostname>bad host!</hostname><port>25</port>"
+    "<socketType>plain</socketType></outgoingServer>\n"
+    " <outgoingServer type=\"smtp\"><hostname>x.example.org</hostname><port>99999</port>"
+    "<socketType>SSL</socketType></outgoingServer>\n"
+    "</emailProvider></clientConfig>\n";
 
 static bool parse(const char *xml, size_t len, struct ac_config *c, struct ms_err *e)
 {
@@ -44,8 +44,10 @@ int main(void)
 	struct ms_err e;
 
 	ok(parse(good, strlen(good), &c, &e), "a Thunderbird file parses");
-	is_int((long)c.n, 3, "imap, pop3 and one smtp: exchange, a bad host and a bad port are dropped");
-	is_str(c.v[0].host, "imap.example.org", "%%EMAILDOMAIN%% substituted, trimmed, lower-cased");
+	is_int((long)c.n, 3,
+	       "imap, pop3 and one smtp: exchange, a bad host and a bad port are dropped");
+	is_str(c.v[0].host, "imap.example.org",
+	       "%%EMAILDOMAIN%% substituted, trimmed, lower-cased");
 	is_int(c.v[0].port, 993, "port read");
 	ok(c.v[0].proto == PROTO_IMAP && c.v[0].security == SEC_TLS, "SSL is implicit TLS");
 	is_str(c.v[0].username, "zoe@example.org", "%%EMAILADDRESS%% substituted");
@@ -56,15 +58,19 @@ int main(void)
 	is_str(c.display_name, "Example Mail", "display name read");
 	autoconfig_free(&c);
 
-	ok(!parse("<clientConfig><emailProvider>", 29, &c, &e) && c.n == 0, "truncated XML is refused");
+	ok(!parse("<clientConfig><emailProvider>", 29, &c, &e) && c.n == 0,
+	   "truncated XML is refused");
 	ok(strstr(e.msg, "well-formed") != NULL, "the error says the XML is not well-formed");
 
-	const char *bomb = "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">"
-			   "<!ENTITY lol2 \"&lol;&lol;&lol;&lol;\">]><clientConfig>&lol2;</clientConfig>";
+	const char *bomb =
+	    "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">"
+	    "<!ENTITY lol2 \"&lol;&lol;&lol;&lol;\">]><clientConfig>&lol2;</clientConfig>";
 	ok(!parse(bomb, strlen(bomb), &c, &e), "a DOCTYPE with entities is refused");
-	const char *ext = "<?xml version=\"1.0\"?><!DOCTYPE c SYSTEM \"file:///etc/passwd\"><clientConfig/>";
+	const char *ext =
+	    "<?xml version=\"1.0\"?><!DOCTYPE c SYSTEM \"file:///etc/passwd\"><clientConfig/>";
 	ok(!parse(ext, strlen(ext), &c, &e), "an external DTD is refused");
-	ok(!parse("<html><body>404</body></html>", 29, &c, &e), "a document that is not a clientConfig is refused");
+	ok(!parse("<html><body>404</body></html>", 29, &c, &e),
+	   "a document that is not a clientConfig is refused");
 
 	struct buf deep = {0};
 	buf_adds(&deep, "<clientConfig><emailProvider>");
@@ -85,7 +91,8 @@ int main(void)
 	buf_free(&huge);
 
 	const char *none = "<clientConfig><emailProvider/></clientConfig>";
-	ok(parse(none, strlen(none), &c, &e) && c.n == 0, "a provider without servers parses to nothing");
+	ok(parse(none, strlen(none), &c, &e) && c.n == 0,
+	   "a provider without servers parses to nothing");
 	autoconfig_free(&c);
 
 	/* The shipped provider files are valid and complete. */
@@ -98,13 +105,17 @@ int main(void)
 		size_t n = f ? fread(data, 1, sizeof data, f) : 0;
 		if (f)
 			fclose(f);
-		ok(parse(data, n, &c, &e) && c.n == 4, "shipped %s parses with 4 servers", shipped[i]);
+		ok(parse(data, n, &c, &e) && c.n == 4, "shipped %s parses with 4 servers",
+		   shipped[i]);
 		autoconfig_free(&c);
 	}
 
 	char *local, *domain;
-	ok(discover_address("Zo\xc3\xab@B\xc3\xbc" "cher.test", &local, &domain, &e) &&
-	   strcmp(domain, "xn--bcher-kva.test") == 0, "an IDN domain becomes A-labels");
+	ok(discover_address("Zo\xc3\xab@B\xc3\xbc"
+	                    "cher.test",
+	                    &local, &domain, &e) &&
+	       strcmp(domain, "xn--bcher-kva.test") == 0,
+	   "an IDN domain becomes A-labels");
 	free(local), free(domain);
 	ok(!discover_address("no-at-sign.example", &local, &domain, &e) && e.cat == ERR_USAGE,
 	   "an address without @ is a usage error");

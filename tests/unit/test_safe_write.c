@@ -85,7 +85,8 @@ int main(void)
 	is_int(entries(dir), 1, "no temporary file is left behind");
 
 	err_clear(&e);
-	ok(!safe_write(f, "two\n", 4, false, false, &e), "an existing file is refused without force");
+	ok(!safe_write(f, "two\n", 4, false, false, &e),
+	   "an existing file is refused without force");
 	ok(e.cat == ERR_LOCAL && strstr(e.msg, f) && strstr(e.msg, "--force"),
 	   "the refusal names the file and --force");
 	is_file(f, "one\n", "the refused file is untouched");

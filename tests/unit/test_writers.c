@@ -139,15 +139,15 @@ int main(void)
 
 	struct tb_profile p;
 	thunderbird_profile_scan(
-		"// Mozilla User Preferences\n"
-		"user_pref(\"mail.accountmanager.accounts\", \"account1,account2\");\n"
-		"user_pref(\"mail.accountmanager.defaultaccount\", \"account1\");\n"
-		"user_pref(\"mail.accountmanager.localfoldersserver\", \"server2\");\n"
-		"user_pref(\"mail.account.account1.server\", \"server1\");\n"
-		"user_pref(\"mail.server.ms_server_zoe_example_org.hostname\", \"x\");\n"
-		"user_pref(\"mail.smtpservers\", \"smtp1\");\n"
-		"user_pref(\"mail.smtpserver.smtp1.hostname\", \"smtp.old.example\");\n",
-		&p);
+	    "// Mozilla User Preferences\n"
+	    "user_pref(\"mail.accountmanager.accounts\", \"account1,account2\");\n"
+	    "user_pref(\"mail.accountmanager.defaultaccount\", \"account1\");\n"
+	    "user_pref(\"mail.accountmanager.localfoldersserver\", \"server2\");\n"
+	    "user_pref(\"mail.account.account1.server\", \"server1\");\n"
+	    "user_pref(\"mail.server.ms_server_zoe_example_org.hostname\", \"x\");\n"
+	    "user_pref(\"mail.smtpservers\", \"smtp1\");\n"
+	    "user_pref(\"mail.smtpserver.smtp1.hostname\", \"smtp.old.example\");\n",
+	    &p);
 	is_str(p.accounts, "account1,account2", "profile scan: the account list");
 	is_str(p.smtpservers, "smtp1", "profile scan: the SMTP server list");
 	is_str(p.default_account, "account1", "profile scan: the default account");
@@ -155,7 +155,8 @@ int main(void)
 	s = render("thunderbird", &a, &wo);
 	wo.profile = NULL;
 	golden("existing-profile.user.js", s);
-	ok(s && strstr(s, "\"mail.accountmanager.accounts\", \"account1,account2,ms_account_zoe_example_org_2\""),
+	ok(s && strstr(s, "\"mail.accountmanager.accounts\", "
+	                  "\"account1,account2,ms_account_zoe_example_org_2\""),
 	   "existing accounts (and Local Folders) stay in the list, the new one is appended");
 	ok(s && !strstr(s, "mail.server.ms_server_zoe_example_org."),
 	   "a key the profile already uses is not reused (suffix _2)");
@@ -208,10 +209,12 @@ int main(void)
 	/* ---- escapers ---- */
 	struct buf b = {0};
 	muttrc_quote(&b, "a\"b\\c`d$e\nf\x1b");
-	is_str(b.data, "\"a\\\"b\\\\c\\`d\\$e\\012f\\033\"", "muttrc: \" \\ ` $ escaped, controls octal");
+	is_str(b.data, "\"a\\\"b\\\\c\\`d\\$e\\012f\\033\"",
+	       "muttrc: \" \\ ` $ escaped, controls octal");
 	buf_reset(&b);
 	url_userinfo(&b, "zoe@x.org:/ %?#");
-	is_str(b.data, "zoe%40x.org%3A%2F%20%25%3F%23", "URL user: @ is %%40, reserved bytes encoded");
+	is_str(b.data, "zoe%40x.org%3A%2F%20%25%3F%23",
+	       "URL user: @ is %%40, reserved bytes encoded");
 	buf_reset(&b);
 	xml_escape(&b, "<a href='x'>&\"\n\x01\xff");
 	is_str(b.data, "&lt;a href=&apos;x&apos;&gt;&amp;&quot;&#10;\xef\xbf\xbd\xef\xbf\xbd",
@@ -226,7 +229,8 @@ int main(void)
 	buf_free(&b);
 
 	/* ---- hostile values reach no writer as code ---- */
-	const char *evil_name = "Eve\" `touch /tmp/pwned` $HOME\nset imap_pass=\"x\" </clientConfig>";
+	const char *evil_name =
+	    "Eve\" `touch /tmp/pwned` $HOME\nset imap_pass=\"x\" </clientConfig>";
 	base_account(&a);
 	char *plain_prefs = render("thunderbird", &a, &wo);
 	account_set(&a.name, evil_name);
@@ -234,13 +238,15 @@ int main(void)
 	account_set(&a.out.username, "u\"ser`id`$x\n@evil");
 	s = render("mutt", &a, &wo);
 	ok(s && !strstr(s, "\nset imap_pass"), "muttrc: a newline in the name starts no command");
-	ok(s && strstr(s, "set realname = \"Eve\\\" \\`touch /tmp/pwned\\` \\$HOME\\012set imap_pass=\\\"x\\\""),
+	ok(s && strstr(s, "set realname = \"Eve\\\" \\`touch /tmp/pwned\\` \\$HOME\\012set "
+	                  "imap_pass=\\\"x\\\""),
 	   "muttrc: the hostile name is one escaped string");
 	ok(s && strstr(s, "imaps://u%22ser%60id%60%24x%0A%40evil@imap.example.org:993/"),
 	   "muttrc: the hostile user name is %%-encoded in the URL");
 	free(s);
 	s = render("thunderbird", &a, &wo);
-	ok(s && strstr(s, "\"Eve\\\" `touch /tmp/pwned` $HOME\\u000aset imap_pass=\\\"x\\\" </clientConfig>\");\n"),
+	ok(s && strstr(s, "\"Eve\\\" `touch /tmp/pwned` $HOME\\u000aset imap_pass=\\\"x\\\" "
+	                  "</clientConfig>\");\n"),
 	   "prefs: the hostile name stays inside its string");
 	int lines = 0, plain_lines = 0;
 	for (const char *c = s; c && *c; c++)
@@ -261,7 +267,7 @@ int main(void)
 
 	/* ---- the table ---- */
 	ok(writer_find("mutt") && writer_find("neomutt") && writer_find("thunderbird") &&
-		   writer_find("autoconfig") && writer_find("text") && writer_find("msmtp"),
+	       writer_find("autoconfig") && writer_find("text") && writer_find("msmtp"),
 	   "every documented format has a writer");
 	ok(!writer_find("outlook"), "an unknown format has none");
 	ok(writer_find("mutt")->password_capable && !writer_find("thunderbird")->password_capable,
