@@ -46,8 +46,6 @@ static void cell(char *out, size_t len, const struct probe_result *r)
 	} else if (r->ok) {
 		snprintf(out, len, "%s %s%s", cli_mark(true), r->tls.version,
 		         r->login == LOGIN_OK ? _(", login ok") : "");
-	} else if (r->cancelled || r->cause == DIAG_NONE) {
-		snprintf(out, len, "%s %s", cli_mark(false), diag_code_name(r->cause));
 	} else {
 		snprintf(out, len, "%s %s", cli_mark(false), diag_code_name(r->cause));
 	}

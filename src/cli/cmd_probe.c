@@ -46,10 +46,6 @@ bad:
 	return false;
 }
 
-static void verbose_step(void *ctx, const struct probe_result *r, const struct probe_step *s)
-{
-}
-
 static void verbose_line(void *ctx, const struct probe_result *r, char dir, const char *text)
 {
 	fprintf(stderr, "%s:%u %c %s\n", r->host, (unsigned)r->port, dir == '>' ? '>' : '<', text);
@@ -57,7 +53,6 @@ static void verbose_line(void *ctx, const struct probe_result *r, char dir, cons
 
 const struct ms_observer cli_verbose_observer = {
     .ctx = NULL,
-    .step = verbose_step,
     .transcript = verbose_line,
 };
 

@@ -65,21 +65,16 @@ bad:
 	return 0;
 }
 
-struct dg_run {
-	struct diagnose_report *d;
-	size_t pending;
-};
-
+/* Where one port's check lands in the report. */
 struct dg_slot {
-	struct dg_run *run;
+	struct diagnose_report *d;
 	size_t index;
 };
 
 static void dg_done(void *arg, struct port_check *pc)
 {
 	struct dg_slot *slot = arg;
-	slot->run->d->checks[slot->index] = pc;
-	slot->run->pending--;
+	slot->d->checks[slot->index] = pc;
 	free(slot);
 }
 
@@ -153,7 +148,6 @@ struct diagnose_report *diagnose_run(const struct probe_request *base,
 	d->n = nports;
 	d->checks = xcalloc(nports, sizeof *d->checks);
 	struct loop *loop = loop_new();
-	struct dg_run run = {.d = d, .pending = nports};
 	int64_t t0 = loop_now_ms();
 	struct probe_request *reqs = xcalloc(nports, sizeof *reqs);
 	struct conn_addr *addrs =
@@ -174,7 +168,7 @@ struct diagnose_report *diagnose_run(const struct probe_request *base,
 		if (ports[i].proto != PROTO_SMTP)
 			reqs[i].mail_from = NULL;
 		struct dg_slot *slot = xcalloc(1, sizeof *slot);
-		slot->run = &run;
+		slot->d = d;
 		slot->index = i;
 		port_check_start(loop, &reqs[i], obs, dg_done, slot);
 	}

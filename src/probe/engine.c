@@ -577,21 +577,6 @@ struct probe *probe_start(struct loop *loop, const struct probe_request *req,
 	return p;
 }
 
-static void run_done(void *arg, struct probe_result *r)
-{
-	*(struct probe_result **)arg = r;
-}
-
-struct probe_result *probe_run(const struct probe_request *req, const struct ms_observer *obs)
-{
-	struct loop *loop = loop_new();
-	struct probe_result *r = NULL;
-	probe_start(loop, req, obs, run_done, &r);
-	loop_run(loop);
-	loop_free(loop);
-	return r;
-}
-
 void probe_result_free(struct probe_result *r)
 {
 	if (!r)

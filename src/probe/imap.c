@@ -38,15 +38,6 @@ enum imap_state {
 	IMAP_DONE,
 };
 
-static const char *const imap_state_names[] = {
-    [IMAP_GREETING] = "GREETING",
-    [IMAP_CAPABILITY] = "CAPABILITY",
-    [IMAP_STARTTLS] = "STARTTLS",
-    [IMAP_CAPABILITY_TLS] = "CAPABILITY_TLS",
-    [IMAP_AUTH_CONTINUE] = "AUTH_CONTINUE",
-    [IMAP_AUTH] = "AUTH",
-    [IMAP_DONE] = "DONE",
-};
 
 static void imap_command(struct probe *p, const char *cmd, const char *shown_cmd)
 {
@@ -317,10 +308,3 @@ const struct proto_ops imap_ops = {
     .line = imap_line,
     .tls_ready = imap_tls_ready,
 };
-
-/* For tracing: the name of a state (used by --verbose and tests). */
-const char *imap_state_name(int state);
-const char *imap_state_name(int state)
-{
-	return state >= 0 && state <= IMAP_DONE ? imap_state_names[state] : "?";
-}

@@ -68,7 +68,8 @@ void port_check_free(struct port_check *pc);
  * implicit TLS before STARTTLS, verified before unverified. */
 const struct probe_result *port_check_best(const struct port_check *pc);
 
-/* probe_checked: probe_run plus the explaining alternative (see above). */
+/* probe_checked: one probe, start to finish, on a private loop, plus the
+ * explaining alternative (see above). */
 struct probe_result *probe_checked(const struct probe_request *req, const struct ms_observer *obs);
 
 #endif

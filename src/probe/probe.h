@@ -119,8 +119,6 @@ bool probe_has_greeting(const struct probe *p);
 /* probe_cancel: stop a running probe now with cause and a message (the
  * result is marked cancelled); done() is called before this returns. */
 void probe_cancel(struct probe *p, enum diag_code cause, const char *msg);
-/* probe_run: one probe, start to finish, on a private loop. */
-struct probe_result *probe_run(const struct probe_request *req, const struct ms_observer *obs);
 void probe_result_free(struct probe_result *r);
 
 #endif
