@@ -9,26 +9,13 @@
 #include "account.h"
 #include "base/alloc.h"
 #include "base/buf.h"
+#include "slurp.h"
 #include "tap.h"
 #include "writers/writers.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	struct buf b = {0};
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
-	return buf_steal(&b);
-}
 
 static void golden(const char *name, const char *got)
 {
