@@ -10,8 +10,10 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +53,100 @@ struct http {
 	bool dying;
 };
 
+/* libcurl is loaded with dlopen() by the first http_new() instead of being
+ * linked: with the libraries it pulls in (GnuTLS, Kerberos, LDAP, SSH,
+ * RTMP, ...) it adds about 4 MB to the resident size of every process, and
+ * only discovery fetches over HTTP(S); probe and diagnose never load it.
+ * Each pointer has the exact type of the function curl.h declares. */
+#define CURL_SONAME "libcurl.so.4" /* stable since libcurl 7.16 (2006) */
+static struct {
+	__typeof__(curl_global_init) *global_init;
+	__typeof__(curl_easy_init) *easy_init;
+	__typeof__(curl_easy_setopt) *easy_setopt;
+	__typeof__(curl_easy_getinfo) *easy_getinfo;
+	__typeof__(curl_easy_cleanup) *easy_cleanup;
+	__typeof__(curl_easy_strerror) *easy_strerror;
+	__typeof__(curl_easy_escape) *easy_escape;
+	__typeof__(curl_free) *free;
+	__typeof__(curl_multi_init) *multi_init;
+	__typeof__(curl_multi_setopt) *multi_setopt;
+	__typeof__(curl_multi_add_handle) *multi_add_handle;
+	__typeof__(curl_multi_remove_handle) *multi_remove_handle;
+	__typeof__(curl_multi_assign) *multi_assign;
+	__typeof__(curl_multi_cleanup) *multi_cleanup;
+	__typeof__(curl_multi_info_read) *multi_info_read;
+	__typeof__(curl_multi_socket_action) *multi_socket_action;
+	__typeof__(curl_slist_append) *slist_append;
+	__typeof__(curl_slist_free_all) *slist_free_all;
+	__typeof__(curl_url) *url;
+	__typeof__(curl_url_set) *url_set;
+	__typeof__(curl_url_get) *url_get;
+	__typeof__(curl_url_cleanup) *url_cleanup;
+} cu;
+
+#define CU_SYM(f)                                                                                  \
+	{                                                                                          \
+		"curl_" #f, offsetof(__typeof__(cu), f)                                            \
+	}
+static const struct {
+	const char *name;
+	size_t off;
+} cu_syms[] = {
+    CU_SYM(global_init),
+    CU_SYM(easy_init),
+    CU_SYM(easy_setopt),
+    CU_SYM(easy_getinfo),
+    CU_SYM(easy_cleanup),
+    CU_SYM(easy_strerror),
+    CU_SYM(easy_escape),
+    CU_SYM(free),
+    CU_SYM(multi_init),
+    CU_SYM(multi_setopt),
+    CU_SYM(multi_add_handle),
+    CU_SYM(multi_remove_handle),
+    CU_SYM(multi_assign),
+    CU_SYM(multi_cleanup),
+    CU_SYM(multi_info_read),
+    CU_SYM(multi_socket_action),
+    CU_SYM(slist_append),
+    CU_SYM(slist_free_all),
+    CU_SYM(url),
+    CU_SYM(url_set),
+    CU_SYM(url_get),
+    CU_SYM(url_cleanup),
+};
+
+/* Load and initialise libcurl once per process; it stays loaded. */
+static bool curl_load(struct ms_err *err)
+{
+	static bool ready;
+	if (ready)
+		return true;
+	void *lib = dlopen(CURL_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!lib) {
+		err_set(err, ERR_LOCAL, _("the HTTP library could not be loaded: %s"), dlerror());
+		return false;
+	}
+	for (size_t i = 0; i < sizeof cu_syms / sizeof cu_syms[0]; i++) {
+		void *p = dlsym(lib, cu_syms[i].name);
+		if (!p) {
+			err_set(err, ERR_LOCAL, _("the HTTP library %s lacks %s"), CURL_SONAME,
+			        cu_syms[i].name);
+			dlclose(lib);
+			memset(&cu, 0, sizeof cu);
+			return false;
+		}
+		/* POSIX guarantees a data pointer from dlsym() can hold a function. */
+		memcpy((char *)&cu + cu_syms[i].off, &p, sizeof p);
+	}
+	if (cu.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		err_set(err, ERR_LOCAL, "%s", _("the HTTP library could not be initialised"));
+		return false;
+	}
+	ready = true;
+	return true;
+}
+
 static void check_done(struct http *h);
 
 static void on_sock(void *arg, int revents)
@@ -64,7 +160,7 @@ static void on_sock(void *arg, int revents)
 		flags |= CURL_CSELECT_OUT;
 	if (revents & (POLLERR | POLLHUP | POLLNVAL))
 		flags |= CURL_CSELECT_ERR;
-	curl_multi_socket_action(h->multi, s->fd, flags, &running);
+	cu.multi_socket_action(h->multi, s->fd, flags, &running);
 	check_done(h);
 }
 
@@ -74,7 +170,7 @@ static void on_timer(void *arg, int revents)
 	int running;
 	loop_del(h->loop, h->timer);
 	h->timer = 0;
-	curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	cu.multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
 	check_done(h);
 }
 
@@ -91,7 +187,7 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *
 					break;
 				}
 			free(s);
-			curl_multi_assign(h->multi, fd, NULL);
+			cu.multi_assign(h->multi, fd, NULL);
 		}
 		return 0;
 	}
@@ -104,7 +200,7 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *
 		s->watch = loop_add(h->loop, fd, ev, LOOP_NO_DEADLINE, on_sock, s);
 		s->next = h->socks;
 		h->socks = s;
-		curl_multi_assign(h->multi, fd, s);
+		cu.multi_assign(h->multi, fd, s);
 	} else {
 		loop_mod(h->loop, s->watch, fd, ev, LOOP_NO_DEADLINE);
 	}
@@ -133,27 +229,20 @@ static int timer_cb(CURLM *multi, long timeout_ms, void *userp)
 struct http *http_new(struct loop *loop, struct dns *dns, const char *cafile, bool allow_http,
                       struct ms_err *err)
 {
-	static bool lib_ready;
-	if (!lib_ready) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-			err_set(err, ERR_LOCAL, "%s",
-			        _("the HTTP library could not be initialised"));
-			return NULL;
-		}
-		lib_ready = true;
-	}
+	if (!curl_load(err))
+		return NULL;
 	struct http *h = xcalloc(1, sizeof *h);
 	h->loop = loop;
 	h->dns = dns;
 	h->cafile = cafile ? xstrdup(cafile) : NULL;
 	h->allow_http = allow_http;
-	h->multi = curl_multi_init();
+	h->multi = cu.multi_init();
 	if (!h->multi)
 		abort();
-	curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
-	curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
-	curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
-	curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
+	cu.multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
+	cu.multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
+	cu.multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
+	cu.multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
 	return h;
 }
 
@@ -169,12 +258,12 @@ static void req_unlink(struct hreq *r)
 static void req_reset_easy(struct hreq *r)
 {
 	if (r->easy) {
-		curl_multi_remove_handle(r->h->multi, r->easy);
-		curl_easy_cleanup(r->easy);
+		cu.multi_remove_handle(r->h->multi, r->easy);
+		cu.easy_cleanup(r->easy);
 		r->easy = NULL;
 	}
-	curl_slist_free_all(r->resolve);
-	curl_slist_free_all(r->connect_to);
+	cu.slist_free_all(r->resolve);
+	cu.slist_free_all(r->connect_to);
 	r->resolve = r->connect_to = NULL;
 }
 
@@ -197,7 +286,7 @@ void http_free(struct http *h)
 		h->reqs = r->next;
 		req_free(r);
 	}
-	curl_multi_cleanup(h->multi);
+	cu.multi_cleanup(h->multi);
 	while (h->socks) {
 		struct hsock *s = h->socks;
 		h->socks = s->next;
@@ -275,52 +364,52 @@ static void on_addrs(void *arg, const struct ms_err *err, const struct conn_addr
 	buf_addf(&b, "%s:%u:", r->host, to_port);
 	for (size_t i = 0; i < n; i++)
 		buf_addf(&b, "%s%s", i ? "," : "", v[i].text);
-	r->resolve = curl_slist_append(NULL, b.data);
+	r->resolve = cu.slist_append(NULL, b.data);
 	buf_free(&b);
 	if ((long)to_port != r->port) {
 		char *ct = xasprintf("%s:%ld:%s:%u", r->host, r->port, r->host, to_port);
-		r->connect_to = curl_slist_append(NULL, ct);
+		r->connect_to = cu.slist_append(NULL, ct);
 		free(ct);
 	}
-	CURL *e = curl_easy_init();
+	CURL *e = cu.easy_init();
 	if (!e)
 		abort();
 	r->easy = e;
 	buf_reset(&r->body);
 	r->too_large = false;
 	r->errbuf[0] = '\0';
-	curl_easy_setopt(e, CURLOPT_URL, r->url);
-	curl_easy_setopt(e, CURLOPT_PRIVATE, r);
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, h->allow_http ? "http,https" : "https");
-	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(e, CURLOPT_RESOLVE, r->resolve);
+	cu.easy_setopt(e, CURLOPT_URL, r->url);
+	cu.easy_setopt(e, CURLOPT_PRIVATE, r);
+	cu.easy_setopt(e, CURLOPT_PROTOCOLS_STR, h->allow_http ? "http,https" : "https");
+	cu.easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	cu.easy_setopt(e, CURLOPT_RESOLVE, r->resolve);
 	if (r->connect_to)
-		curl_easy_setopt(e, CURLOPT_CONNECT_TO, r->connect_to);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)left);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(e, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+		cu.easy_setopt(e, CURLOPT_CONNECT_TO, r->connect_to);
+	cu.easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)left);
+	cu.easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	cu.easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+	cu.easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+	cu.easy_setopt(e, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
 	if (h->cafile)
-		curl_easy_setopt(e, CURLOPT_CAINFO, h->cafile);
-	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)HTTP_MAX_BODY);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
-	curl_easy_setopt(e, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
-	curl_multi_add_handle(h->multi, e);
+		cu.easy_setopt(e, CURLOPT_CAINFO, h->cafile);
+	cu.easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)HTTP_MAX_BODY);
+	cu.easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	cu.easy_setopt(e, CURLOPT_WRITEDATA, r);
+	cu.easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
+	cu.easy_setopt(e, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
+	cu.multi_add_handle(h->multi, e);
 }
 
 static void start_hop(struct hreq *r)
 {
-	CURLU *u = curl_url();
+	CURLU *u = cu.url();
 	char *scheme = NULL, *host = NULL, *port = NULL;
-	bool good = u && curl_url_set(u, CURLUPART_URL, r->url, 0) == CURLUE_OK &&
-	            curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-	            curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-	            curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK;
+	bool good = u && cu.url_set(u, CURLUPART_URL, r->url, 0) == CURLUE_OK &&
+	            cu.url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	            cu.url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	            cu.url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK;
 	if (!good) {
-		curl_free(scheme), curl_free(host), curl_free(port), curl_url_cleanup(u);
+		cu.free(scheme), cu.free(host), cu.free(port), cu.url_cleanup(u);
 		fail(r, ERR_USAGE, 0, _("'%s' is not a usable URL"), r->url);
 		return;
 	}
@@ -329,7 +418,7 @@ static void start_hop(struct hreq *r)
 	free(r->host);
 	r->host = xstrdup(host);
 	r->port = strtol(port, NULL, 10);
-	curl_free(scheme), curl_free(host), curl_free(port), curl_url_cleanup(u);
+	cu.free(scheme), cu.free(host), cu.free(port), cu.url_cleanup(u);
 	if (!https && !(http && r->h->allow_http)) {
 		fail(r, ERR_DENIED, 0,
 		     _("%s: only https:// is fetched (plain http needs --allow-http)"), r->url);
@@ -375,19 +464,19 @@ static enum err_category curl_category(CURLcode c)
 static void transfer_done(struct hreq *r, CURLcode code)
 {
 	long status = 0;
-	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+	cu.easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
 	if (code != CURLE_OK) {
 		if (r->too_large || code == CURLE_FILESIZE_EXCEEDED)
 			fail(r, ERR_PROTOCOL, status, _("%s: the answer exceeds %d bytes"), r->url,
 			     HTTP_MAX_BODY);
 		else
 			fail(r, curl_category(code), status, _("%s: %s"), r->url,
-			     r->errbuf[0] ? r->errbuf : curl_easy_strerror(code));
+			     r->errbuf[0] ? r->errbuf : cu.easy_strerror(code));
 		return;
 	}
 	if (status >= 300 && status < 400) {
 		char *loc = NULL;
-		curl_easy_getinfo(r->easy, CURLINFO_REDIRECT_URL, &loc);
+		cu.easy_getinfo(r->easy, CURLINFO_REDIRECT_URL, &loc);
 		if (!loc) {
 			fail(r, ERR_PROTOCOL, status, _("%s: redirect (%ld) without a location"),
 			     r->url, status);
@@ -420,11 +509,21 @@ static void check_done(struct http *h)
 {
 	CURLMsg *m;
 	int left;
-	while (!h->dying && (m = curl_multi_info_read(h->multi, &left))) {
+	while (!h->dying && (m = cu.multi_info_read(h->multi, &left))) {
 		if (m->msg != CURLMSG_DONE)
 			continue;
 		struct hreq *r = NULL;
-		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
+		cu.easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
 		transfer_done(r, m->data.result);
 	}
+}
+
+char *http_escape(const char *s)
+{
+	char *e = cu.easy_escape(NULL, s, 0);
+	if (!e)
+		abort(); /* only out of memory */
+	char *copy = xstrdup(e);
+	cu.free(e);
+	return copy;
 }

@@ -58,4 +58,8 @@ void http_free(struct http *h);
  * before http_get returns.  The result is only valid during the callback. */
 void http_get(struct http *h, const char *url, int timeout_ms, http_done_fn done, void *arg);
 
+/* http_escape: s percent-encoded for a URL query (libcurl's escaping);
+ * the caller frees it.  Only after a successful http_new(). */
+char *http_escape(const char *s);
+
 #endif

@@ -18,7 +18,6 @@
 #include "base/buf.h"
 #include "base/i18n.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -272,10 +271,7 @@ static void fetchset_local(struct fetchset *fs, const char *domain, const char *
 
 static char *address_escaped(struct discover *d)
 {
-	char *e = curl_easy_escape(NULL, d->res->address, 0);
-	char *s = xstrdup(e ? e : "");
-	curl_free(e);
-	return s;
+	return http_escape(d->res->address);
 }
 
 /* The domain's own autoconfig host; http too when allowed (Thunderbird
