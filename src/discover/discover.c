@@ -342,6 +342,8 @@ struct vjob {
 	struct probe_request req;
 	struct conn_addr *addrs;
 	char *user;
+	struct probe *probe; /* while it runs */
+	struct vjob *next;
 };
 
 static void finish(void *arg, int revents);
@@ -356,6 +358,7 @@ static void on_probe(void *arg, struct probe_result *r)
 {
 	struct vjob *j = arg;
 	struct disc_candidate *c = &j->d->res->v[j->idx];
+	j->probe = NULL;
 	c->tested = true;
 	c->verified = r->ok;
 	c->probe = r;
@@ -398,7 +401,10 @@ static void on_verify_addrs(void *arg, const struct ms_err *err, const struct co
 		q->password = d->opt.password;
 		q->login = true;
 	}
-	probe_start(d->loop, q, d->obs, on_probe, j);
+	/* NULL when on_probe already ran (an immediate failure). */
+	struct probe *p = probe_start(d->loop, q, d->obs, on_probe, j);
+	if (p)
+		j->probe = p;
 }
 
 static void verify_start(void *arg, int revents)
@@ -429,6 +435,8 @@ static void verify_start(void *arg, int revents)
 		struct vjob *j = disc_alloc(d, sizeof *j);
 		j->d = d;
 		j->idx = i;
+		j->next = d->vjobs;
+		d->vjobs = j;
 		d->verify_pending++;
 		dns_addrs(d->dns, c->host, c->port, on_verify_addrs, j);
 	}
@@ -471,13 +479,13 @@ static void finish(void *arg, int revents)
 
 /* ---- start --------------------------------------------------------------- */
 
-bool discover_start(struct loop *loop, const struct disc_options *opt,
-                    const struct ms_observer *obs, discover_done_fn done, void *arg,
-                    struct ms_err *err)
+struct discover *discover_start(struct loop *loop, const struct disc_options *opt,
+                                const struct ms_observer *obs, discover_done_fn done, void *arg,
+                                struct ms_err *err)
 {
 	char *local, *domain;
 	if (!discover_address(opt->address, &local, &domain, err))
-		return false;
+		return NULL;
 	struct discover *d = xcalloc(1, sizeof *d);
 	d->loop = loop;
 	d->opt = *opt;
@@ -490,7 +498,7 @@ bool discover_start(struct loop *loop, const struct disc_options *opt,
 	if (!d->http) {
 		dns_free(d->dns);
 		free(local), free(domain), free(d);
-		return false;
+		return NULL;
 	}
 	struct disc_result *r = xcalloc(1, sizeof *r);
 	r->local = local;
@@ -512,7 +520,22 @@ bool discover_start(struct loop *loop, const struct disc_options *opt,
 	for (int s = 0; s < DSRC_COUNT && d->phase == PH_SOURCES; s++)
 		if (disc_running(d, (enum disc_source)s))
 			disc_sources[s].start(d);
-	return true;
+	return d;
+}
+
+void discover_cancel(struct discover *d)
+{
+	if (d->phase == PH_DONE)
+		return;
+	d->phase = PH_DONE; /* disc_advance does nothing from here on */
+	for (int s = 0; s < DSRC_COUNT; s++)
+		disc_source_done(d, (enum disc_source)s, DSTAT_ERROR, "%s", _("cancelled"));
+	for (struct vjob *j = d->vjobs; j; j = j->next)
+		if (j->probe)
+			probe_cancel(j->probe, DIAG_NONE, _("cancelled")); /* runs on_probe */
+	/* The rest (lookups, fetches, guessing probes, timers) ends in finish(),
+	 * which calls done() before this returns. */
+	finish(d, 0);
 }
 
 void disc_result_free(struct disc_result *r)

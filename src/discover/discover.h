@@ -115,6 +115,7 @@ struct disc_result {
 	int total_ms;
 };
 
+struct discover;
 typedef void (*discover_done_fn)(void *arg, struct disc_result *r);
 
 /* discover_address: validate and normalise an address: local part and
@@ -122,13 +123,18 @@ typedef void (*discover_done_fn)(void *arg, struct disc_result *r);
  * TR46 non-transitional) and lower-cased.  false with err (ERR_USAGE). */
 bool discover_address(const char *address, char **local, char **domain, struct ms_err *err);
 
-/* discover_start: begin; done(arg, result) runs once from loop_run() and
- * the caller owns the result (disc_result_free).  opt and its strings
- * must stay valid until then.  Returns false with err set, without
- * starting, when the options are unusable (bad address: ERR_USAGE). */
-bool discover_start(struct loop *loop, const struct disc_options *opt,
-                    const struct ms_observer *obs, discover_done_fn done, void *arg,
-                    struct ms_err *err);
+/* discover_start: begin; done(arg, result) runs once from loop_run() (or
+ * from discover_cancel) and the caller owns the result (disc_result_free).
+ * opt and its strings must stay valid until then.  Returns a handle, valid
+ * until done() runs; NULL with err set, without starting, when the options
+ * are unusable (bad address: ERR_USAGE). */
+struct discover *discover_start(struct loop *loop, const struct disc_options *opt,
+                                const struct ms_observer *obs, discover_done_fn done, void *arg,
+                                struct ms_err *err);
+/* discover_cancel: stop at once (a person pressed Esc): sources still
+ * running end as errors "cancelled", running probes and lookups are
+ * stopped, and done() is called with what was found before this returns. */
+void discover_cancel(struct discover *d);
 void disc_result_free(struct disc_result *r);
 
 /* Names: stable English ids for JSON ("ispdb") and labels for people. */

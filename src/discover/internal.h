@@ -41,6 +41,7 @@ struct discover {
 	bool advancing, advance_again;
 	int step_watch;
 	int verify_pending;
+	struct vjob *vjobs; /* verification jobs, for discover_cancel */
 	struct guess_state *guess;
 	struct disc_owned {
 		void *p;

@@ -508,10 +508,11 @@ struct guess_item {
 	struct conn_addr *addrs;
 	size_t naddrs;
 	struct probe_request req;
+	struct probe *probe; /* while it runs */
 };
 
-/* Probes cannot be cancelled, so this state outlives the discovery while
- * any guessing probe still runs (refs). */
+/* Shared by the discovery and each running guessing probe (refs): a probe's
+ * callback may still run while disc_guess_free() cancels it. */
 struct guess_state {
 	struct discover *d; /* NULL once the discovery ended */
 	int refs;
@@ -547,6 +548,7 @@ static void on_guess_probe(void *arg, struct probe_result *r)
 {
 	struct guess_item *it = arg;
 	struct guess_state *g = it->g;
+	it->probe = NULL;
 	g->probes--;
 	struct discover *d = g->d;
 	if (d && r->ok && disc_running(d, DSRC_GUESS)) {
@@ -584,7 +586,10 @@ static void guess_probe(struct guess_item *it)
 	q->timeout_ms = t < GUESS_PROBE_TIMEOUT_MS ? t : GUESS_PROBE_TIMEOUT_MS;
 	g->probes++;
 	g->refs++;
-	probe_start(d->loop, q, d->obs, on_guess_probe, it);
+	/* NULL when on_guess_probe already ran (an immediate failure). */
+	struct probe *p = probe_start(d->loop, q, d->obs, on_guess_probe, it);
+	if (p)
+		it->probe = p;
 }
 
 static void on_guess_addrs(void *arg, const struct ms_err *err, const struct conn_addr *v, size_t n)
@@ -651,6 +656,13 @@ void disc_guess_free(struct discover *d)
 	struct guess_state *g = d->guess;
 	if (!g)
 		return;
+	/* The source has ended (answered, timed out or cancelled), so the
+	 * callbacks this runs add nothing; the discovery's own reference keeps
+	 * g alive through them. */
+	for (size_t i = 0; i < g->n; i++)
+		if (g->it[i].probe)
+			probe_cancel(g->it[i].probe, DIAG_NONE,
+			             _("not needed")); /* on_guess_probe */
 	g->d = NULL;
 	d->guess = NULL;
 	guess_unref(g);

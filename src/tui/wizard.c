@@ -64,7 +64,8 @@ struct wiz {
 	struct disc_result *disc;
 	enum disc_status src[DSRC_COUNT];
 	char src_detail[DSRC_COUNT][128];
-	char *disc_for; /* the address W.disc is for */
+	char *disc_for;               /* the address W.disc is for */
+	struct discover *discovering; /* while discovery runs */
 	bool busy;
 	bool back_asked;
 	/* tests: [0] incoming, [1] outgoing */
@@ -113,6 +114,10 @@ static void drain_keys(void)
 			W.back_asked = true;
 	}
 	timeout(TUI_TICK_MS);
+	/* Esc during discovery stops it now: on_discovered runs before this
+	 * returns, and nothing is left on the loop. */
+	if (W.back_asked && W.discovering)
+		discover_cancel(W.discovering);
 }
 
 static void on_key(void *arg, int revents)
@@ -241,6 +246,7 @@ static void on_discover(void *ctx, const char *source, const char *label, enum m
 
 static void on_discovered(void *arg, struct disc_result *r)
 {
+	W.discovering = NULL;
 	W.disc = r;
 	for (int s = 0; s < DSRC_COUNT; s++) {
 		W.src[s] = r->src[s].status;
@@ -355,7 +361,8 @@ static bool run_discovery(void)
 	}
 	W.busy = true;
 	redraw_fn = draw_discovery;
-	if (!discover_start(W.loop, &opt, &obs, on_discovered, NULL, &err)) {
+	W.discovering = discover_start(W.loop, &opt, &obs, on_discovered, NULL, &err);
+	if (!W.discovering) {
 		W.busy = false;
 		return false;
 	}
@@ -454,9 +461,10 @@ static int screen_discovery(void)
 		if (!run_discovery())
 			return 0;
 		free(W.disc_for);
-		W.disc_for = xstrdup(W.address);
-		if (W.back_asked)
+		W.disc_for = NULL;
+		if (W.back_asked) /* cancelled: the partial result is not kept */
 			return 0;
+		W.disc_for = xstrdup(W.address);
 	}
 	for (;;) {
 		draw_discovery();
