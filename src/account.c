@@ -25,6 +25,7 @@ static void server_free(struct account_server *s)
 	free(s->host);
 	free(s->username);
 	free(s->verified_at);
+	free(s->trusted_sha256);
 }
 
 void account_free(struct account *a)
@@ -37,6 +38,7 @@ void account_free(struct account *a)
 	secret_free(a->password);
 	free(a->password_file);
 	free(a->cafile);
+	free(a->trusted_certs_file);
 	memset(a, 0, sizeof *a);
 }
 
@@ -166,6 +168,14 @@ static bool check_server(const struct account_server *s, const char *side, bool 
 	}
 	if (!check_text(s->username, _("the user name"), err))
 		return false;
+	char fpr[TLS_FPR_LEN];
+	if (s->trusted_sha256 && !tls_pin_parse(s->trusted_sha256, fpr)) {
+		err_set(err, ERR_USAGE,
+		        _("the trusted certificate of the %s server is not a SHA-256 "
+		          "fingerprint"),
+		        side);
+		return false;
+	}
 	return check_text(s->verified_at, "verified_at", err);
 }
 
@@ -226,5 +236,6 @@ bool account_validate(const struct account *a, bool allow_plaintext, struct ms_e
 	}
 	if (a->password_file && !check_text(a->password_file, _("the password file name"), err))
 		return false;
-	return check_text(a->cafile, _("the CA file name"), err);
+	return check_text(a->cafile, _("the CA file name"), err) &&
+	       check_text(a->trusted_certs_file, _("the trusted certificates file name"), err);
 }

@@ -46,6 +46,12 @@ struct account_server {
 	 * diagnose/discover JSON): shown by the text writer. */
 	bool verified;
 	char *verified_at; /* ISO 8601, or NULL */
+	/* The SHA-256 fingerprint (tls_pin_parse form) of a certificate the
+	 * person chose to trust although it cannot be verified (DESIGN.md
+	 * rule 8), or NULL.  msmtp pins it; mutt trusts it through
+	 * trusted_certs_file when there is one; the others say which
+	 * fingerprint to accept. */
+	char *trusted_sha256;
 };
 
 struct account {
@@ -58,6 +64,10 @@ struct account {
 	char *password;         /* PASSWORD_STORED: the secret itself */
 	char *password_file;    /* PASSWORD_STORED: absolute path of that file */
 	char *cafile;           /* extra CA certificates the client should trust */
+	/* A PEM file holding the server certificates trusted by fingerprint
+	 * (account_server.trusted_sha256), for clients that trust exact
+	 * certificates from a file (mutt's certificate_file), or NULL. */
+	char *trusted_certs_file;
 };
 
 /* account_init / account_free: an empty account; release all it owns. */

@@ -92,6 +92,23 @@ static bool server_from_json(json_t *j, struct account_server *s, bool outgoing,
 		v = json_object_get(j, "ok");
 	s->verified = json_is_true(v);
 	account_set(&s->verified_at, when);
+	/* A certificate trusted by its fingerprint: an account object says
+	 * "trusted_sha256"; a probe object (probe --trust-cert --json) says
+	 * tls.pinned, and the fingerprint is tls.sha256. */
+	const char *pin = NULL;
+	if (!get_string(j, "trusted_sha256", &pin, where, err))
+		return false;
+	json_t *tls = json_object_get(j, "tls");
+	if (!pin && json_is_object(tls) && json_is_true(json_object_get(tls, "pinned")) &&
+	    !get_string(tls, "sha256", &pin, where, err))
+		return false;
+	char fpr[TLS_FPR_LEN];
+	if (pin && !tls_pin_parse(pin, fpr)) {
+		err_set(err, ERR_USAGE,
+		        _("JSON: \"trusted_sha256\" in %s is not a SHA-256 fingerprint"), where);
+		return false;
+	}
+	account_set(&s->trusted_sha256, pin ? fpr : NULL);
 	return true;
 }
 

@@ -30,6 +30,7 @@ struct cli_opts {
 	int password_fd; /* -1: none */
 	bool no_login;
 	const char *cafile;
+	char trust_cert[TLS_FPR_LEN]; /* --trust-cert, tls_pin_parse form; "" if none */
 	int timeout_s;
 	bool json;
 	bool quiet;

@@ -99,6 +99,7 @@ int cmd_probe(int argc, char **argv)
 	}
 	req.timeout_ms = o.timeout_s * 1000;
 	req.allow_plaintext = o.allow_plaintext;
+	req.pin_sha256 = o.trust_cert[0] ? o.trust_cert : NULL;
 	req.mail_from = o.from;
 	req.ehlo_name = o.ehlo;
 	req.user = o.user;

@@ -53,6 +53,8 @@ static void usage(FILE *f)
 	      "      --no-login                  test without logging in\n"
 	      "      --from ADDRESS              SMTP: check MAIL FROM/RCPT TO, send nothing\n"
 	      "      --cafile FILE               trust the CA certificates in FILE\n"
+	      "      --trust-cert SHA256         probe: accept exactly the certificate with this\n"
+	      "                                  fingerprint although it cannot be verified\n"
 	      "  -t, --timeout SECONDS           per-step timeout (default 15)\n"
 	      "      --allow-plaintext           permit unencrypted connections\n"
 	      "      --json                      print one JSON object\n"

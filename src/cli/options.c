@@ -47,6 +47,7 @@ enum {
 	OPT_PASSWORD_COMMAND,
 	OPT_STORE_PASSWORD,
 	OPT_THUNDERBIRD_PROFILE,
+	OPT_TRUST_CERT,
 };
 
 static const struct option long_opts[] = {
@@ -57,6 +58,7 @@ static const struct option long_opts[] = {
     {"password-fd", required_argument, NULL, OPT_PASSWORD_FD},
     {"no-login", no_argument, NULL, OPT_NO_LOGIN},
     {"cafile", required_argument, NULL, OPT_CAFILE},
+    {"trust-cert", required_argument, NULL, OPT_TRUST_CERT},
     {"timeout", required_argument, NULL, 't'},
     {"json", no_argument, NULL, OPT_JSON},
     {"quiet", no_argument, NULL, 'q'},
@@ -229,6 +231,14 @@ int cli_parse(const char *cmd, int argc, char **argv, struct cli_opts *o)
 			break;
 		case OPT_CAFILE:
 			o->cafile = optarg;
+			break;
+		case OPT_TRUST_CERT:
+			if (!tls_pin_parse(optarg, o->trust_cert)) {
+				cli_usage_error(cmd,
+				                _("--trust-cert needs a SHA-256 fingerprint: 64 "
+				                  "hexadecimal digits, colons allowed"));
+				return -1;
+			}
 			break;
 		case 't':
 			if (!parse_int(optarg, 1, 3600, &v)) {
@@ -454,6 +464,7 @@ enum exit_code cli_exit_for(const struct probe_result *r)
 	case DIAG_CERT_SELF_SIGNED:
 	case DIAG_CERT_UNTRUSTED:
 	case DIAG_CERT_INCOMPLETE_CHAIN:
+	case DIAG_CERT_CHANGED:
 	case DIAG_TLS_HANDSHAKE_FAILED:
 	case DIAG_TLS_VERSION_OLD:
 		return EXIT_TLS;

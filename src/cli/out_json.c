@@ -90,6 +90,12 @@ json_t *probe_to_json(const struct probe_result *r, const struct findings *fnd)
 		json_object_set_new(t, "sha256",
 		                    r->tls.sha256[0] ? json_string(r->tls.sha256) : json_null());
 		json_object_set_new(t, "chain_length", json_integer(r->tls.chain_len));
+		/* Trust by fingerprint: the one given (--trust-cert) and whether
+		 * this unverifiable certificate is exactly it. */
+		json_object_set_new(t, "trusted_sha256",
+		                    r->tls.pin[0] ? json_string(r->tls.pin) : json_null());
+		json_object_set_new(t, "pinned", json_boolean(r->tls.pinned));
+		json_object_set_new(t, "pem", jstr(r->tls.pem));
 		json_object_set_new(o, "tls", t);
 	} else {
 		json_object_set_new(o, "tls", json_null());

@@ -79,8 +79,12 @@ void out_probe_text(FILE *f, const struct probe_result *r, const struct findings
 		if (r->tls.subject || r->tls.version[0]) {
 			fprintf(f, "%s\n", _("TLS"));
 			fprintf(f, "  %-16s%s, %s\n", _("protocol"), r->tls.version, r->tls.cipher);
-			fprintf(f, "  %-16s%s\n", _("verified"),
-			        r->tls.verified ? _("yes") : r->tls.verify_error);
+			if (r->tls.pinned)
+				fprintf(f, "  %-16s%s (%s)\n", _("verified"),
+				        _("no, trusted by its fingerprint"), r->tls.verify_error);
+			else
+				fprintf(f, "  %-16s%s\n", _("verified"),
+				        r->tls.verified ? _("yes") : r->tls.verify_error);
 			if (r->tls.subject) {
 				print_field(f, _("subject"), r->tls.subject);
 				print_list(f, _("names (SAN)"), r->tls.san, r->tls.nsan);

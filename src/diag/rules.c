@@ -323,7 +323,9 @@ static void x_cert_self(const struct probe_result *r, struct buf *msg, struct bu
 	                "so it cannot be told apart from an impostor's."));
 	cert_summary(r, msg);
 	buf_addf(fx,
-	         _("Only if you know this server: trust exactly this certificate (SHA-256 %s)."),
+	         _("Only if you know this server and its administrator confirms this SHA-256 "
+	           "fingerprint: trust exactly this certificate (%s), with t on the wizard's "
+	           "certificate screen or --trust-cert."),
 	         r->tls.sha256);
 }
 
@@ -336,7 +338,9 @@ static void x_cert_untrusted(const struct probe_result *r, struct buf *msg, stru
 	         r->tls.verify_error);
 	cert_summary(r, msg);
 	buf_addf(fx,
-	         _("Only if you know this server: trust exactly this certificate (SHA-256 %s)."),
+	         _("Only if you know this server and its administrator confirms this SHA-256 "
+	           "fingerprint: trust exactly this certificate (%s), with t on the wizard's "
+	           "certificate screen or --trust-cert."),
 	         r->tls.sha256);
 }
 
@@ -348,6 +352,19 @@ static void x_cert_chain(const struct probe_result *r, struct buf *msg, struct b
 	                "missing piece themselves; mail clients usually do not."));
 	cert_summary(r, msg);
 	buf_adds(fx, _("Tell the server's administrator to install the full certificate chain."));
+}
+
+static void x_cert_changed(const struct probe_result *r, struct buf *msg, struct buf *fx,
+                           struct diag_fix *f)
+{
+	buf_addf(msg,
+	         _("This is not the certificate you chose to trust for this server "
+	           "(SHA-256 %s), and it cannot be verified (%s). Its SHA-256 is %s."),
+	         r->tls.pin, r->tls.verify_error, r->tls.sha256);
+	cert_summary(r, msg);
+	buf_adds(fx, _("Do not log in. If the administrator renewed the certificate, ask them "
+	               "for the new fingerprint and trust it only if it matches; otherwise "
+	               "someone may be between you and the server."));
 }
 
 static void x_tls_failed(const struct probe_result *r, struct buf *msg, struct buf *fx,
@@ -521,6 +538,7 @@ static const struct rule rules[] = {
     {DIAG_CERT_SELF_SIGNED, "cert-self-signed", SEV_ERROR, NULL, x_cert_self},
     {DIAG_CERT_UNTRUSTED, "cert-untrusted", SEV_ERROR, NULL, x_cert_untrusted},
     {DIAG_CERT_INCOMPLETE_CHAIN, "cert-incomplete-chain", SEV_ERROR, NULL, x_cert_chain},
+    {DIAG_CERT_CHANGED, "cert-changed", SEV_ERROR, NULL, x_cert_changed},
     {DIAG_TLS_HANDSHAKE_FAILED, "tls-handshake-failed", SEV_ERROR, NULL, x_tls_failed},
     {DIAG_TLS_VERSION_OLD, "tls-version-old", SEV_ERROR, old_tls, x_tls_old},
     {DIAG_PLAINTEXT_ONLY, "plaintext-only", SEV_WARNING, plaintext_only, x_plaintext_only},

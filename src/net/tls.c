@@ -6,10 +6,13 @@
 #include "base/i18n.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/x509v3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 /* The first verification failure of a handshake.  OpenSSL reports only the
@@ -219,7 +222,36 @@ void tls_collect(SSL *ssl, struct tls_facts *f, bool handshake_done)
 		}
 		*p = '\0';
 	}
+	BIO *b = BIO_new(BIO_s_mem());
+	if (b && PEM_write_bio_X509(b, cert) == 1) {
+		char *data;
+		long n = BIO_get_mem_data(b, &data);
+		f->pem = xstrndup(data, n > 0 ? (size_t)n : 0);
+	}
+	BIO_free(b);
 	X509_free(cert);
+}
+
+bool tls_pin_parse(const char *in, char out[TLS_FPR_LEN])
+{
+	static const char hex[] = "0123456789ABCDEF";
+	if (strncasecmp(in, "sha256:", 7) == 0)
+		in += 7;
+	size_t n = 0;
+	char *p = out;
+	for (const char *s = in; *s; s++) {
+		if (*s == ':' && n % 2 == 0 && n > 0 && s[1] != ':')
+			continue;
+		const char *h = strchr(hex, toupper((unsigned char)*s));
+		if (!h || !*s || n == 64)
+			return false;
+		if (n && n % 2 == 0)
+			*p++ = ':';
+		*p++ = *h;
+		n++;
+	}
+	*p = '\0';
+	return n == 64;
 }
 
 void tls_facts_free(struct tls_facts *f)
@@ -229,5 +261,6 @@ void tls_facts_free(struct tls_facts *f)
 	for (size_t i = 0; i < f->nsan; i++)
 		free(f->san[i]);
 	free(f->san);
+	free(f->pem);
 	memset(f, 0, sizeof *f);
 }

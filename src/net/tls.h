@@ -38,7 +38,14 @@ struct tls_facts {
 	char not_after[32];
 	bool expired, not_yet_valid;
 	char sha256[TLS_FPR_LEN];
+	char *pem;       /* the server's certificate in PEM, or NULL */
 	char alert[128]; /* handshake failure reason, when it failed */
+	/* Trust by fingerprint (DESIGN.md security rule 8), set by the probe:
+	 * pin is the SHA-256 the person chose to trust for this host and port
+	 * ("" when none), pinned true when the certificate failed verification
+	 * but is exactly that one. */
+	char pin[TLS_FPR_LEN];
+	bool pinned;
 };
 
 /* tls_ctx_new: client context.  cafile NULL means the system store.
@@ -56,6 +63,11 @@ SSL *tls_session_new(SSL_CTX *ctx, const char *host, struct ms_err *err);
  * whatever facts held before; f->alert is left for the caller to set. */
 void tls_collect(SSL *ssl, struct tls_facts *f, bool handshake_done);
 void tls_facts_free(struct tls_facts *f);
+/* tls_pin_parse: a SHA-256 fingerprint as people copy it (64 hex digits,
+ * with or without colons, any case, an optional "sha256:" prefix) into
+ * the form of tls_facts.sha256 (upper case, colon-separated).  false when
+ * it is not one. */
+bool tls_pin_parse(const char *in, char out[TLS_FPR_LEN]);
 /* tls_first_verify_error: the first verification error recorded on ssl
  * (X509_V_OK when none) and its depth. */
 long tls_first_verify_error(SSL *ssl, int *depth);

@@ -228,9 +228,10 @@ char *probe_sasl_plain(const struct probe *p)
 
 bool probe_may_send_credentials(struct probe *p)
 {
-	if ((p->tls_active && p->res->tls.verified) || (!p->tls_active && p->req.allow_plaintext)) {
+	bool trusted = p->res->tls.verified || p->res->tls.pinned;
+	if ((p->tls_active && trusted) || (!p->tls_active && p->req.allow_plaintext)) {
 		p->res->credentials_sent = true;
-		p->res->credentials_sent_verified = p->tls_active && p->res->tls.verified;
+		p->res->credentials_sent_verified = p->tls_active && trusted;
 		return true;
 	}
 	/* Unreachable by construction: an unverified session is ended right
@@ -350,7 +351,18 @@ static void tls_done(struct probe *p)
 	tls_facts_free(&r->tls);
 	r->tls = *t;
 	memset(t, 0, sizeof *t);
-	if (!r->tls.verified) {
+	if (p->req.pin_sha256)
+		snprintf(r->tls.pin, sizeof r->tls.pin, "%s", p->req.pin_sha256);
+	if (!r->tls.verified && r->tls.pin[0] && strcmp(r->tls.pin, r->tls.sha256) == 0) {
+		/* Exactly the certificate the person chose to trust here. */
+		r->tls.pinned = true;
+	} else if (!r->tls.verified && r->tls.pin[0]) {
+		probe_fail(p, DIAG_CERT_CHANGED, ERR_CERT, NULL,
+		           _("the certificate is not the one you trusted, and it cannot be "
+		             "verified: %s"),
+		           r->tls.verify_error);
+		return;
+	} else if (!r->tls.verified) {
 		probe_fail(p, classify_cert(&r->tls), ERR_CERT, NULL,
 		           _("certificate verification failed: %s"), r->tls.verify_error);
 		return;

@@ -55,6 +55,11 @@ struct probe_request {
 	const char *ehlo_name; /* NULL: "localhost" */
 	int timeout_ms;        /* per step; 0: PROBE_DEFAULT_TIMEOUT_MS */
 	bool allow_plaintext;
+	/* The SHA-256 fingerprint (tls_pin_parse form) of a certificate the
+	 * person chose to trust for this host and port although it cannot be
+	 * verified (DESIGN.md rule 8), or NULL.  Exactly that certificate is
+	 * accepted; any other unverifiable one fails as cert-changed. */
+	const char *pin_sha256;
 	SSL_CTX *tls_ctx;              /* shared client context (tls_ctx_new) */
 	const struct conn_addr *addrs; /* resolved addresses with their port
 	                                  (used as given), or NULL */

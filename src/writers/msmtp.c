@@ -47,8 +47,8 @@ bool write_msmtp(const struct account *a, const struct writer_opts *o, struct bu
 	}
 	const char *user = account_username(a, s);
 	if (has_line_end(a->address) || has_line_end(s->host) || has_line_end(user) ||
-	    has_line_end(a->cafile) || has_line_end(a->password_command) ||
-	    has_line_end(a->password_file)) {
+	    has_line_end(a->cafile) || has_line_end(s->trusted_sha256) ||
+	    has_line_end(a->password_command) || has_line_end(a->password_file)) {
 		err_set(err, ERR_USAGE, "%s", _("msmtp cannot hold a line break inside a value"));
 		return false;
 	}
@@ -60,8 +60,15 @@ bool write_msmtp(const struct account *a, const struct writer_opts *o, struct bu
 	buf_addf(out, "port %u\n", (unsigned)account_port(s));
 	buf_adds(out, s->security == SEC_PLAIN ? "tls off\n" : "tls on\n");
 	buf_adds(out, s->security == SEC_STARTTLS ? "tls_starttls on\n" : "tls_starttls off\n");
-	if (s->security != SEC_PLAIN)
+	if (s->security != SEC_PLAIN && s->trusted_sha256) {
+		buf_adds(out, "# ");
+		buf_adds(out, _("The server's certificate cannot be verified; you chose to trust\n"
+		                "# exactly this one, by its SHA-256 fingerprint."));
+		buf_adds(out, "\n");
+		arg(out, "tls_fingerprint", s->trusted_sha256);
+	} else if (s->security != SEC_PLAIN) {
 		arg(out, "tls_trust_file", a->cafile && *a->cafile ? a->cafile : "system");
+	}
 	switch (s->auth) {
 	case AUTH_PASSWORD_ENCRYPTED:
 		buf_adds(out, "auth cram-md5\n");

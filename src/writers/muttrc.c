@@ -194,6 +194,24 @@ bool write_muttrc(const struct account *a, const struct writer_opts *o, struct b
 	}
 	if (a->cafile && *a->cafile)
 		set_var(out, "ssl_ca_certificates_file", a->cafile);
+	const struct account_server *pinned[2] = {in, sm};
+	for (int i = 0; i < 2; i++) {
+		const struct account_server *s = pinned[i];
+		if (!s || !s->trusted_sha256)
+			continue;
+		char *t =
+		    xasprintf(a->trusted_certs_file && *a->trusted_certs_file
+		                  ? _("The certificate of %s cannot be verified; you chose to "
+		                      "trust exactly\nthe one with SHA-256 %s: it is in the "
+		                      "certificate_file below.")
+		                  : _("The certificate of %s cannot be verified: accept it "
+		                      "only if its\nSHA-256 fingerprint is %s."),
+		              s->host, s->trusted_sha256);
+		comment(out, t);
+		free(t);
+	}
+	if (a->trusted_certs_file && *a->trusted_certs_file)
+		set_var(out, "certificate_file", a->trusted_certs_file);
 	if (a->password_mode == PASSWORD_STORED) {
 		buf_adds(out, "\n");
 		comment(out, _("The password is kept in a separate file that only you can read."));

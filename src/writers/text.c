@@ -67,6 +67,12 @@ static void server(struct buf *out, const char *title, const struct account *a,
 	} else {
 		row(out, _("Verified:"), s->verified ? _("yes, by mailsetup") : _("not tested"));
 	}
+	if (s->trusted_sha256) {
+		row(out, _("Certificate:"),
+		    _("cannot be verified; you chose to trust exactly the one with this SHA-256 "
+		      "fingerprint (accept it in your client only if it matches):"));
+		row(out, "", s->trusted_sha256);
+	}
 }
 
 bool write_text(const struct account *a, const struct writer_opts *o, struct buf *out,

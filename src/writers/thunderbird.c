@@ -332,6 +332,19 @@ bool write_thunderbird_prefs(const struct account *a, const struct writer_opts *
 	                "// account list at every start)."));
 	buf_adds(out, "\n\n");
 
+	const struct account_server *sides[2] = {&a->in, &a->out};
+	for (int i = 0; i < 2; i++) {
+		if (!sides[i]->set || !sides[i]->trusted_sha256)
+			continue;
+		buf_adds(out, "// ");
+		buf_addf(out,
+		         _("Thunderbird will warn that the certificate of %s:%u cannot be\n"
+		           "// verified. Add the exception only if its SHA-256 fingerprint is\n"
+		           "// %s."),
+		         sides[i]->host, (unsigned)account_port(sides[i]),
+		         sides[i]->trusted_sha256);
+		buf_adds(out, "\n\n");
+	}
 	const struct account_server *in = &a->in;
 	pref_str(out, "mail.account.", k.account, "identities", k.identity);
 	pref_str(out, "mail.account.", k.account, "server", k.server);

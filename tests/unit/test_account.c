@@ -20,7 +20,7 @@ static bool valid(const struct account *a, bool plain, struct ms_err *e)
 
 int main(void)
 {
-	plan(39);
+	plan(50);
 	struct account a;
 	struct ms_err e;
 
@@ -142,5 +142,57 @@ int main(void)
 	enum account_auth au;
 	ok(account_auth_parse("CRAM-MD5", &au) && au == AUTH_PASSWORD_ENCRYPTED,
 	   "SASL names map to auth methods, any case");
+
+	/* ---- trust by fingerprint: the forms people paste, and JSON ---- */
+	const char *want = "6E:47:50:AC:10:2B:CC:F2:99:C1:E5:A1:99:30:0D:5E:"
+	                   "98:57:00:9D:02:7E:5E:A5:C5:8A:A7:4F:71:38:A8:1A";
+	char fpr[TLS_FPR_LEN];
+	ok(tls_pin_parse(want, fpr) && strcmp(fpr, want) == 0, "pin: the canonical form");
+	ok(tls_pin_parse("6e4750ac102bccf299c1e5a199300d5e9857009d027e5ea5c58aa74f7138a81a", fpr) &&
+	       strcmp(fpr, want) == 0,
+	   "pin: lower case without colons");
+	ok(tls_pin_parse("SHA256:6e:47:50:ac:10:2b:cc:f2:99:c1:e5:a1:99:30:0d:5e:98:57:00:9d:02:7e:"
+	                 "5e:a5:c5:8a:a7:4f:71:38:a8:1a",
+	                 fpr) &&
+	       strcmp(fpr, want) == 0,
+	   "pin: a sha256: prefix");
+	ok(!tls_pin_parse("6E:47", fpr), "pin: too short is refused");
+	ok(!tls_pin_parse("6e4750ac102bccf299c1e5a199300d5e9857009d027e5ea5c58aa74f7138a81a00",
+	                  fpr),
+	   "pin: too long is refused");
+	ok(!tls_pin_parse("6E4:750AC102BCCF299C1E5A199300D5E9857009D027E5EA5C58AA74F7138A81A", fpr),
+	   "pin: a colon inside a byte is refused");
+	ok(!tls_pin_parse("6e4750ac102bccf299c1e5a199300d5e9857009d027e5ea5c58aa74f7138a8zz", fpr),
+	   "pin: a non-hex digit is refused");
+	ok(!tls_pin_parse("", fpr), "pin: empty is refused");
+
+	account_init(&a);
+	ok(from_json(&a,
+	             "{\"address\":\"zoe@example.org\",\"incoming\":{\"host\":\"h.example\","
+	             "\"trusted_sha256\":\"6e4750ac102bccf299c1e5a199300d5e9857009d027e5ea5c58aa74"
+	             "f7138a81a\"}}",
+	             &e) &&
+	       a.in.trusted_sha256 && strcmp(a.in.trusted_sha256, want) == 0,
+	   "JSON: trusted_sha256 is read and normalised");
+	account_free(&a);
+	account_init(&a);
+	ok(!from_json(&a,
+	              "{\"address\":\"zoe@example.org\",\"incoming\":{\"host\":\"h.example\","
+	              "\"trusted_sha256\":\"12:34\"}}",
+	              &e) &&
+	       strstr(e.msg, "trusted_sha256"),
+	   "JSON: a bad trusted_sha256 is refused by name");
+	account_free(&a);
+	account_init(&a);
+	ok(from_json(
+	       &a,
+	       "{\"address\":\"zoe@example.org\",\"outgoing\":{\"protocol\":\"smtp\","
+	       "\"host\":\"h.example\",\"tls\":{\"pinned\":true,\"sha256\":\"6E:47:50:AC:"
+	       "10:2B:CC:F2:99:C1:E5:A1:99:30:0D:5E:98:57:00:9D:02:7E:5E:A5:C5:8A:A7:4F:71:38:"
+	       "A8:1A\"}}}",
+	       &e) &&
+	       a.out.trusted_sha256 && strcmp(a.out.trusted_sha256, want) == 0,
+	   "JSON: a probe object's pinned certificate is taken over");
+	account_free(&a);
 	return done_testing();
 }

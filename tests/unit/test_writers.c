@@ -79,7 +79,7 @@ static void like_err(char *s, const char *needle, const char *what)
 
 int main(void)
 {
-	plan(36);
+	plan(41);
 	struct account a;
 	struct writer_opts wo = {.profile = NULL, .generated_at = "2024-05-01T12:00:00Z"};
 	char *s;
@@ -250,6 +250,38 @@ int main(void)
 	free(s);
 	s = render("msmtp", &a, &wo);
 	like_err(s, "line break", "msmtp: a line break in a value is refused");
+	account_free(&a);
+
+	/* ---- a certificate trusted by its fingerprint ---- */
+	const char *fp = "6E:47:50:AC:10:2B:CC:F2:99:C1:E5:A1:99:30:0D:5E:"
+	                 "98:57:00:9D:02:7E:5E:A5:C5:8A:A7:4F:71:38:A8:1A";
+	base_account(&a);
+	account_set(&a.out.trusted_sha256, fp);
+	account_set(&a.in.trusted_sha256, fp);
+	s = render("msmtp", &a, &wo);
+	ok(s && strstr(s, "tls_fingerprint \"6E:47:") && !strstr(s, "tls_trust_file"),
+	   "msmtp: a trusted certificate is pinned with tls_fingerprint");
+	free(s);
+	s = render("mutt", &a, &wo);
+	ok(s && strstr(s, "# The certificate of imap.example.org cannot be verified: accept it") &&
+	       strstr(s, fp),
+	   "mutt: without a CA file the comment says which fingerprint to accept");
+	free(s);
+	account_set(&a.trusted_certs_file, "/home/zoe/.config/mailsetup/certs.pem");
+	s = render("mutt", &a, &wo);
+	ok(s && strstr(s, "set certificate_file = ") && strstr(s, "mailsetup/certs.pem") &&
+	       strstr(s, "it is in the certificate_file below"),
+	   "mutt: the trusted certificates are its certificate_file, and the comment says so");
+	free(s);
+	s = render("text", &a, &wo);
+	ok(s && strstr(s, "Certificate:") && strstr(s, fp),
+	   "text: the fingerprint is on the sheet");
+	free(s);
+	s = render("thunderbird", &a, &wo);
+	ok(s && strstr(s, "// Thunderbird will warn that the certificate of smtp.example.org:") &&
+	       strstr(s, fp),
+	   "thunderbird: a comment says which exception to accept");
+	free(s);
 	account_free(&a);
 
 	/* ---- the table ---- */
