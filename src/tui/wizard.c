@@ -40,6 +40,12 @@ struct server {
 	enum ms_security security;
 	char *user;
 	char *provenance; /* translated source labels, or "" */
+	/* A certificate the person chose to trust on the certificate screen,
+	 * for pin_host:pin_port only (rule 8): its fingerprint and PEM. */
+	char *pin_host;
+	uint16_t pin_port;
+	char pin[TLS_FPR_LEN];
+	char *pin_pem;
 };
 
 struct step_line {
@@ -95,7 +101,18 @@ static const char *proto_label(enum ms_proto p)
 static void server_clear(struct server *s)
 {
 	free(s->host), free(s->user), free(s->provenance);
+	free(s->pin_host), free(s->pin_pem);
 	memset(s, 0, sizeof *s);
+}
+
+/* server_pin: the trusted fingerprint if it is for the server's current
+ * host and port, else NULL. */
+static const char *server_pin(const struct server *s)
+{
+	if (!s->pin[0] || !s->host || !s->pin_host || s->pin_port != s->port ||
+	    strcmp(s->pin_host, s->host) != 0)
+		return NULL;
+	return s->pin;
 }
 
 /* ---- the event loop: terminal and timer ----------------------------------- */
@@ -415,7 +432,14 @@ static void fill_server(struct server *s, enum ms_proto p, const char *host, con
 {
 	char *prov = s->provenance && s->host && strcmp(s->host, host) == 0 ? xstrdup(s->provenance)
 	                                                                    : xstrdup(_("typed"));
+	/* A trusted certificate stays with its host and port (server_pin). */
+	char *pin_host = s->pin_host, *pin_pem = s->pin_pem, pin[TLS_FPR_LEN];
+	uint16_t pin_port = s->pin_port;
+	memcpy(pin, s->pin, sizeof pin);
+	s->pin_host = s->pin_pem = NULL;
 	server_clear(s);
+	s->pin_host = pin_host, s->pin_pem = pin_pem, s->pin_port = pin_port;
+	memcpy(s->pin, pin, sizeof pin);
 	s->proto = p;
 	s->host = xstrdup(host);
 	s->port = (uint16_t)atoi(port);
@@ -539,7 +563,7 @@ static int failing(struct findings *fnd)
 
 static bool is_cert_cause(enum diag_code c)
 {
-	return c >= DIAG_CERT_HOSTNAME_MISMATCH && c <= DIAG_CERT_INCOMPLETE_CHAIN;
+	return c >= DIAG_CERT_HOSTNAME_MISMATCH && c <= DIAG_CERT_CHANGED;
 }
 
 static int draw_probe_block(int y, int d, int maxsteps)
@@ -569,7 +593,9 @@ static int draw_probe_block(int y, int d, int maxsteps)
 		snprintf(busy, sizeof busy, "%s %s", tui_spinner(W.tick), _("testing..."));
 		tui_put(y++, 2, 40, busy);
 	} else if (W.res[d]->ok) {
-		tui_put(y++, 4, 70, _("works"));
+		tui_put(y++, 4, 70,
+		        W.res[d]->tls.pinned ? _("works, with the certificate you trusted")
+		                             : _("works"));
 	}
 	return y;
 }
@@ -649,6 +675,7 @@ static void run_tests(void)
 		q->login = login;
 		q->timeout_ms = W.o.timeout_s * 1000;
 		q->allow_plaintext = W.o.allow_plaintext;
+		q->pin_sha256 = server_pin(s);
 		q->tls_ctx = W.tls_ctx;
 		const struct net_override *ov = net_override_find(&W.o.overrides, s->host, s->port);
 		if (ov) {
@@ -693,17 +720,32 @@ static bool apply_fix(struct server *s, const struct diag_fix *fix)
 
 /* ---- the certificate ------------------------------------------------------- */
 
-static void screen_certificate(int d)
+/* Trust by fingerprint is offered only where no authority can vouch for the
+ * certificate (self-signed, or an issuer this computer does not know):
+ * not for a wrong name, wrong dates, a missing intermediate or a
+ * certificate that changed, where trusting it would hide the problem. */
+static bool trust_offered(const struct probe_result *r)
+{
+	return r->cause == DIAG_CERT_SELF_SIGNED || r->cause == DIAG_CERT_UNTRUSTED;
+}
+
+/* screen_certificate: the facts of a certificate that failed verification;
+ * true when the person chose to trust it (t, then y). */
+static bool screen_certificate(int d)
 {
 	const struct probe_result *r = W.res[d];
 	const struct tls_facts *t = &r->tls;
+	bool offer = trust_offered(r), asking = false;
 	for (;;) {
 		char title[160];
 		char *h = escape_display_str(r->host);
 		snprintf(title, sizeof title, _("mailsetup - certificate of %s:%u"), h,
 		         (unsigned)r->port);
-		free(h);
-		if (tui_frame(title, 4, _("r reject (default)   Enter reject"))) {
+		const char *keys =
+		    asking  ? _("y trust it   any other key: back")
+		    : offer ? _("r reject (default)   Enter reject   t trust this certificate")
+		            : _("r reject (default)   Enter reject");
+		if (tui_frame(title, 4, keys)) {
 			struct buf san = {0};
 			buf_adds(&san, "");
 			for (size_t i = 0; i < t->nsan; i++)
@@ -728,24 +770,60 @@ static void screen_certificate(int d)
 			if (fnd.n)
 				y += 1 + tui_wrap(y + 1, 2, 76, 4, fnd.v[0].message);
 			findings_free(&fnd);
-			tui_wrap(y + 1, 2, 76, 4,
-			         _("mailsetup does not log in to a server whose certificate it "
-			           "cannot verify. "
-			           "Trusting this certificate is not offered in this version: ask "
-			           "your "
-			           "provider, or give their CA with --cafile."));
+			if (asking) {
+				char *q = xasprintf(
+				    _("Trust exactly this certificate for %s port %u? Do it only "
+				      "if "
+				      "you have compared its SHA-256 fingerprint with the one your "
+				      "provider gives you. mailsetup will then log in to this "
+				      "server "
+				      "and nowhere else with it."),
+				    h, (unsigned)r->port);
+				attron(A_BOLD);
+				tui_wrap(y + 1, 2, 76, 4, q);
+				attroff(A_BOLD);
+				free(q);
+			} else {
+				tui_wrap(
+				    y + 1, 2, 76, 4,
+				    offer
+				        ? _("mailsetup does not log in to a server whose "
+				            "certificate it cannot verify, unless you trust this "
+				            "exact certificate (t) after checking its fingerprint.")
+				        : _("mailsetup does not log in to a server whose "
+				            "certificate it cannot verify. Ask your provider, or "
+				            "give their CA with --cafile."));
+			}
 			free(subject), free(issuer), free(sans), free(why);
 			buf_free(&san);
 		}
+		free(h);
 		refresh();
 		wint_t ch;
 		int rc = tui_key(&ch);
 		if (rc == KEY_CODE_YES && ch == KEY_RESIZE)
 			continue;
+		if (asking) {
+			if (rc == OK && (ch == 'y' || ch == 'Y')) {
+				struct server *s = d ? &W.out : &W.in;
+				free(s->pin_host), free(s->pin_pem);
+				s->pin_host = xstrdup(s->host);
+				s->pin_port = s->port;
+				snprintf(s->pin, sizeof s->pin, "%s", t->sha256);
+				s->pin_pem = t->pem ? xstrdup(t->pem) : NULL;
+				return true;
+			}
+			asking = false;
+			continue;
+		}
+		if (rc == OK && offer && (ch == 't' || ch == 'T')) {
+			asking = true;
+			continue;
+		}
 		if (rc == OK && (ch == 'r' || ch == '\r' || ch == '\n' || ch == 27))
-			return;
+			return false;
 		if (rc == KEY_CODE_YES && ch == KEY_ENTER)
-			return;
+			return false;
 	}
 }
 
@@ -760,7 +838,11 @@ static int screen_tests(void)
 		if (d >= 0 && is_cert_cause(W.res[d]->cause) && !W.cert_shown[d] &&
 		    W.res[d]->tls.sha256[0]) {
 			W.cert_shown[d] = true;
-			screen_certificate(d);
+			if (screen_certificate(d)) {
+				findings_free(&fnd);
+				run_tests();
+				continue;
+			}
 		}
 		draw_tests();
 		wint_t ch;
@@ -785,8 +867,12 @@ static int screen_tests(void)
 			run_tests();
 			continue;
 		}
-		if (rc == OK && ch == 'c' && d >= 0 && W.res[d]->tls.sha256[0])
-			screen_certificate(d);
+		if (rc == OK && ch == 'c' && d >= 0 && W.res[d]->tls.sha256[0] &&
+		    screen_certificate(d)) {
+			findings_free(&fnd);
+			run_tests();
+			continue;
+		}
 		if (rc == OK && ch == 'r') {
 			findings_free(&fnd);
 			run_tests();
@@ -860,6 +946,55 @@ static void mkdirs(const char *path)
 	free(p);
 }
 
+/* The PEM of a certificate trusted on the certificate screen and in use
+ * (the test with it worked), or NULL. */
+static const char *trusted_pem(int d)
+{
+	const struct server *s = d ? &W.out : &W.in;
+	if (!W.res[d] || !W.res[d]->ok || !W.res[d]->tls.pinned || !server_pin(s))
+		return NULL;
+	return s->pin_pem;
+}
+
+/* certs_bundle_path: where the certificates the person trusted go, so that
+ * the clients trust exactly them too: ADDRESS.certs.pem in the
+ * configuration directory; NULL when none was trusted.  Caller frees. */
+static char *certs_bundle_path(void)
+{
+	if (!trusted_pem(0) && !trusted_pem(1))
+		return NULL;
+	char *dir = config_dir();
+	char *p = xasprintf("%s/%s.certs.pem", dir, W.address);
+	free(dir);
+	return p;
+}
+
+/* write_certs_bundle: the trusted certificates in one PEM file; a line
+ * for the report. */
+static void write_certs_bundle(struct buf *report)
+{
+	char *path = certs_bundle_path();
+	if (!path)
+		return;
+	struct buf pem = {0};
+	buf_adds(&pem, "");
+	for (int d = 0; d < 2; d++)
+		if (trusted_pem(d) &&
+		    !(d == 1 && trusted_pem(0) && strcmp(trusted_pem(0), trusted_pem(1)) == 0))
+			buf_adds(&pem, trusted_pem(d));
+	struct ms_err err;
+	err_clear(&err);
+	char *shown = tilde(path);
+	mkdirs(path);
+	if (safe_write(path, pem.data, pem.len, true, false, &err))
+		buf_addf(report, _("Wrote %s (the certificates you trusted)\n"), shown);
+	else
+		buf_addf(report, "%s\n", err.msg);
+	free(shown);
+	buf_free(&pem);
+	free(path);
+}
+
 static void fill_account(struct account *a, size_t wi)
 {
 	account_init(a);
@@ -881,7 +1016,14 @@ static void fill_account(struct account *a, size_t wi)
 		t->verified = W.res[d] && W.res[d]->ok;
 		if (t->verified)
 			account_set(&t->verified_at, when);
+		if (t->verified && W.res[d]->tls.pinned)
+			account_set(&t->trusted_sha256, W.res[d]->tls.sha256);
 	}
+	/* The certificates chosen on the certificate screen, for mutt's
+	 * certificate_file (save() writes it). */
+	char *bundle = certs_bundle_path();
+	account_set(&a->trusted_certs_file, bundle);
+	free(bundle);
 	if (W.o.cafile) {
 		char *abs = realpath(W.o.cafile, NULL);
 		account_set(&a->cafile, abs ? abs : W.o.cafile);
@@ -1006,6 +1148,7 @@ static char *save(size_t cur)
 {
 	struct buf report = {0};
 	buf_adds(&report, "");
+	write_certs_bundle(&report);
 	size_t n = writers_count < 16 ? writers_count : 16;
 	for (size_t i = 0; i < n; i++) {
 		if (!W.want[i])
