@@ -233,6 +233,11 @@ int cli_parse(const char *cmd, int argc, char **argv, struct cli_opts *o)
 			o->cafile = optarg;
 			break;
 		case OPT_TRUST_CERT:
+			if (strcmp(cmd, "probe") != 0) {
+				/* A pin is for one host and port: one probe. */
+				cli_usage_error(cmd, _("--trust-cert is an option of probe only"));
+				return -1;
+			}
 			if (!tls_pin_parse(optarg, o->trust_cert)) {
 				cli_usage_error(cmd,
 				                _("--trust-cert needs a SHA-256 fingerprint: 64 "

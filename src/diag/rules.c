@@ -261,6 +261,19 @@ static void cert_summary(const struct probe_result *r, struct buf *msg)
 	         r->tls.not_before, r->tls.not_after);
 	free(s);
 	free(i);
+	/* What else is wrong with it, beyond what the finding is about. */
+	enum diag_code c = r->cause;
+	unsigned p = r->tls.problems;
+	if ((p & TLS_PROBLEM_ISSUER) && c != DIAG_CERT_SELF_SIGNED && c != DIAG_CERT_UNTRUSTED &&
+	    c != DIAG_CERT_INCOMPLETE_CHAIN && c != DIAG_CERT_CHANGED)
+		buf_adds(msg,
+		         _(" It is also not vouched for by any authority this computer trusts."));
+	if ((p & TLS_PROBLEM_NAME) && c != DIAG_CERT_HOSTNAME_MISMATCH)
+		buf_adds(msg, _(" It is also not valid for the name asked for."));
+	if ((p & TLS_PROBLEM_DATES) && c != DIAG_CERT_EXPIRED && c != DIAG_CERT_NOT_YET_VALID)
+		buf_adds(msg, _(" It is also outside its validity dates."));
+	if (p & TLS_PROBLEM_OTHER)
+		buf_adds(msg, _(" It also fails another check (for example its signature)."));
 }
 
 static void x_cert_name(const struct probe_result *r, struct buf *msg, struct buf *fx,
@@ -278,8 +291,13 @@ static void x_cert_name(const struct probe_result *r, struct buf *msg, struct bu
 			pick = n + 4;
 	}
 	char *e = escape_display(names.data ? names.data : "", names.len);
-	buf_addf(msg, _("The certificate is valid but not for %s: it names %s."), h,
-	         e[0] ? e : _("no host names"));
+	bool only_name = (r->tls.problems & ~(unsigned)TLS_PROBLEM_NAME) == 0;
+	buf_addf(msg,
+	         only_name ? _("The certificate is valid but not for %s: it names %s.")
+	                   : _("The certificate is not for %s: it names %s."),
+	         h, e[0] ? e : _("no host names"));
+	if (!only_name)
+		cert_summary(r, msg);
 	if (pick) {
 		char *pe = escape_display_str(pick);
 		buf_addf(fx, _("Use the server name %s, which the certificate covers."), pe);

@@ -116,6 +116,8 @@ static const struct {
     CU_SYM(url_cleanup),
 };
 
+_Static_assert(sizeof(void *) == sizeof cu.global_init, "dlsym() results fit the pointers");
+
 /* Load and initialise libcurl once per process; it stays loaded. */
 static bool curl_load(struct ms_err *err)
 {
@@ -141,6 +143,8 @@ static bool curl_load(struct ms_err *err)
 	}
 	if (cu.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		err_set(err, ERR_LOCAL, "%s", _("the HTTP library could not be initialised"));
+		dlclose(lib);
+		memset(&cu, 0, sizeof cu);
 		return false;
 	}
 	ready = true;

@@ -21,7 +21,30 @@
 struct first_error {
 	long code;
 	int depth;
+	unsigned problems; /* TLS_PROBLEM_* of every error seen */
 };
+
+/* problem_of: which kind of problem a verification error is. */
+static unsigned problem_of(long code)
+{
+	switch (code) {
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+	case X509_V_ERR_CERT_UNTRUSTED:
+		return TLS_PROBLEM_ISSUER;
+	case X509_V_ERR_HOSTNAME_MISMATCH:
+	case X509_V_ERR_IP_ADDRESS_MISMATCH:
+		return TLS_PROBLEM_NAME;
+	case X509_V_ERR_CERT_HAS_EXPIRED:
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+		return TLS_PROBLEM_DATES;
+	default:
+		return TLS_PROBLEM_OTHER;
+	}
+}
 
 static int ex_index = -1;
 
@@ -35,9 +58,13 @@ static int verify_cb(int ok, X509_STORE_CTX *store)
 {
 	SSL *ssl = X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx());
 	struct first_error *fe = ssl ? SSL_get_ex_data(ssl, ex_index) : NULL;
-	if (!ok && fe && fe->code == X509_V_OK) {
-		fe->code = X509_STORE_CTX_get_error(store);
-		fe->depth = X509_STORE_CTX_get_error_depth(store);
+	if (!ok && fe) {
+		long code = X509_STORE_CTX_get_error(store);
+		fe->problems |= problem_of(code);
+		if (fe->code == X509_V_OK) {
+			fe->code = code;
+			fe->depth = X509_STORE_CTX_get_error_depth(store);
+		}
 	}
 	/* Let the handshake finish so the certificate can be examined and
 	 * explained; the caller refuses to use an unverified session. */
@@ -190,6 +217,10 @@ void tls_collect(SSL *ssl, struct tls_facts *f, bool handshake_done)
 	f->verify_code = tls_first_verify_error(ssl, &f->verify_depth);
 	if (f->verify_code == X509_V_OK)
 		f->verify_code = SSL_get_verify_result(ssl);
+	struct first_error *fe = SSL_get_ex_data(ssl, ex_index);
+	f->problems = fe ? fe->problems : 0;
+	if (f->verify_code != X509_V_OK)
+		f->problems |= problem_of(f->verify_code);
 	X509 *cert = SSL_get1_peer_certificate(ssl);
 	if (!cert && f->verify_code == X509_V_OK)
 		f->verify_code = X509_V_ERR_UNSPECIFIED;
@@ -240,10 +271,10 @@ bool tls_pin_parse(const char *in, char out[TLS_FPR_LEN])
 	size_t n = 0;
 	char *p = out;
 	for (const char *s = in; *s; s++) {
-		if (*s == ':' && n % 2 == 0 && n > 0 && s[1] != ':')
+		if (*s == ':' && n % 2 == 0 && n > 0 && s[1] && s[1] != ':')
 			continue;
 		const char *h = strchr(hex, toupper((unsigned char)*s));
-		if (!h || !*s || n == 64)
+		if (!h || n == 64)
 			return false;
 		if (n && n % 2 == 0)
 			*p++ = ':';

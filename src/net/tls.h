@@ -46,6 +46,17 @@ struct tls_facts {
 	 * but is exactly that one. */
 	char pin[TLS_FPR_LEN];
 	bool pinned;
+	/* Every kind of verification problem seen, not only the first
+	 * (verify_code): a self-signed certificate can also be for another
+	 * name or out of date, and trusting it must not hide that. */
+	unsigned problems;
+};
+
+enum {
+	TLS_PROBLEM_ISSUER = 1, /* self-signed, or no trusted issuer */
+	TLS_PROBLEM_NAME = 2,   /* not for the name or address asked */
+	TLS_PROBLEM_DATES = 4,  /* expired or not yet valid */
+	TLS_PROBLEM_OTHER = 8,  /* anything else (bad signature, ...) */
 };
 
 /* tls_ctx_new: client context.  cafile NULL means the system store.

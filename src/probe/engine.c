@@ -311,6 +311,12 @@ void probe_starttls(struct probe *p)
 /* classify_cert: the cert-* cause for a failed verification. */
 static enum diag_code classify_cert(const struct tls_facts *t)
 {
+	/* A certificate for another name, or out of its dates, is that first,
+	 * whatever else is wrong with it: OpenSSL reports the issuer first. */
+	if (t->problems & TLS_PROBLEM_NAME)
+		return DIAG_CERT_HOSTNAME_MISMATCH;
+	if ((t->problems & TLS_PROBLEM_DATES) && (t->expired || t->not_yet_valid))
+		return t->expired ? DIAG_CERT_EXPIRED : DIAG_CERT_NOT_YET_VALID;
 	switch (t->verify_code) {
 	case X509_V_ERR_HOSTNAME_MISMATCH:
 	case X509_V_ERR_IP_ADDRESS_MISMATCH:
@@ -353,9 +359,17 @@ static void tls_done(struct probe *p)
 	memset(t, 0, sizeof *t);
 	if (p->req.pin_sha256)
 		snprintf(r->tls.pin, sizeof r->tls.pin, "%s", p->req.pin_sha256);
-	if (!r->tls.verified && r->tls.pin[0] && strcmp(r->tls.pin, r->tls.sha256) == 0) {
-		/* Exactly the certificate the person chose to trust here. */
+	bool pin_match = r->tls.pin[0] && strcmp(r->tls.pin, r->tls.sha256) == 0;
+	if (!r->tls.verified && pin_match && r->tls.problems == TLS_PROBLEM_ISSUER) {
+		/* Exactly the certificate the person chose to trust here, and
+		 * its only problem is that no known authority vouches for it. */
 		r->tls.pinned = true;
+	} else if (!r->tls.verified && pin_match) {
+		probe_fail(p, classify_cert(&r->tls), ERR_CERT, NULL,
+		           _("certificate verification failed: %s (trusting its fingerprint covers "
+		             "only a missing or unknown issuer)"),
+		           r->tls.verify_error);
+		return;
 	} else if (!r->tls.verified && r->tls.pin[0]) {
 		probe_fail(p, DIAG_CERT_CHANGED, ERR_CERT, NULL,
 		           _("the certificate is not the one you trusted, and it cannot be "

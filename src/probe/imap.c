@@ -38,7 +38,6 @@ enum imap_state {
 	IMAP_DONE,
 };
 
-
 static void imap_command(struct probe *p, const char *cmd, const char *shown_cmd)
 {
 	snprintf(p->tagstr, sizeof p->tagstr, "A%d", ++p->tag);

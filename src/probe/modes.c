@@ -127,6 +127,16 @@ static bool pick_alternative(struct check *k, const struct probe_result *r)
 	}
 }
 
+/* pick_alternative_pinned: a trusted certificate holds for its own port
+ * only (DESIGN.md rule 8), so another port is tested without the pin. */
+static bool pick_alternative_pinned(struct check *k, const struct probe_result *r)
+{
+	bool go = pick_alternative(k, r);
+	if (k->alt_req.port != k->req.port)
+		k->alt_req.pin_sha256 = NULL;
+	return go;
+}
+
 static void alt_done(void *arg, struct probe_result *r)
 {
 	struct check *k = arg;
@@ -162,7 +172,7 @@ static void main_done(void *arg, struct probe_result *r)
 		return;
 	}
 	if (!r->ok && !(r->cause == DIAG_NO_GREETING && handshake_done(k->other_r)) &&
-	    pick_alternative(k, r)) {
+	    pick_alternative_pinned(k, r)) {
 		probe_result_free(k->other_r);
 		k->other_r = NULL;
 		k->busy++;

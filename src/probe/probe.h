@@ -98,7 +98,8 @@ struct probe_result {
 	char *send_path_reply; /* the refusal, raw */
 	int total_ms;
 	bool credentials_sent;          /* a password left this client */
-	bool credentials_sent_verified; /* ...only over verified TLS */
+	bool credentials_sent_verified; /* ...only over verified TLS (or a
+	                                   certificate trusted by its fingerprint) */
 	bool got_greeting;              /* the server's first line arrived */
 	bool other_protocol;            /* the greeting was of another protocol: */
 	enum ms_proto detected_proto;   /* ...this one */

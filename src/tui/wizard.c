@@ -726,7 +726,8 @@ static bool apply_fix(struct server *s, const struct diag_fix *fix)
  * certificate that changed, where trusting it would hide the problem. */
 static bool trust_offered(const struct probe_result *r)
 {
-	return r->cause == DIAG_CERT_SELF_SIGNED || r->cause == DIAG_CERT_UNTRUSTED;
+	return (r->cause == DIAG_CERT_SELF_SIGNED || r->cause == DIAG_CERT_UNTRUSTED) &&
+	       r->tls.problems == TLS_PROBLEM_ISSUER;
 }
 
 /* screen_certificate: the facts of a certificate that failed verification;
@@ -969,8 +970,9 @@ static char *certs_bundle_path(void)
 	return p;
 }
 
-/* write_certs_bundle: the trusted certificates in one PEM file; a line
- * for the report. */
+/* write_certs_bundle: the trusted certificates in one PEM file, added to
+ * what it holds already (mutt adds the certificates accepted "always"
+ * there too); a line for the report. */
 static void write_certs_bundle(struct buf *report)
 {
 	char *path = certs_bundle_path();
@@ -978,15 +980,27 @@ static void write_certs_bundle(struct buf *report)
 		return;
 	struct buf pem = {0};
 	buf_adds(&pem, "");
+	FILE *old = fopen(path, "r");
+	if (old) {
+		char chunk[4096];
+		size_t n;
+		while ((n = fread(chunk, 1, sizeof chunk, old)) > 0)
+			buf_add(&pem, chunk, n);
+		fclose(old);
+		if (pem.len && pem.data[pem.len - 1] != '\n')
+			buf_addc(&pem, '\n');
+	}
+	size_t before = pem.len;
 	for (int d = 0; d < 2; d++)
-		if (trusted_pem(d) &&
-		    !(d == 1 && trusted_pem(0) && strcmp(trusted_pem(0), trusted_pem(1)) == 0))
+		if (trusted_pem(d) && !strstr(pem.data, trusted_pem(d)))
 			buf_adds(&pem, trusted_pem(d));
 	struct ms_err err;
 	err_clear(&err);
 	char *shown = tilde(path);
 	mkdirs(path);
-	if (safe_write(path, pem.data, pem.len, true, false, &err))
+	if (old && pem.len == before)
+		buf_addf(report, _("%s already holds the certificates you trusted\n"), shown);
+	else if (safe_write(path, pem.data, pem.len, true, false, &err))
 		buf_addf(report, _("Wrote %s (the certificates you trusted)\n"), shown);
 	else
 		buf_addf(report, "%s\n", err.msg);

@@ -210,8 +210,12 @@ bool write_muttrc(const struct account *a, const struct writer_opts *o, struct b
 		comment(out, t);
 		free(t);
 	}
-	if (a->trusted_certs_file && *a->trusted_certs_file)
+	if (a->trusted_certs_file && *a->trusted_certs_file) {
+		comment(out,
+		        _("certificate_file is one setting for all of mutt: mutt accepts exactly\n"
+		          "the certificates in it, and adds those you accept always."));
 		set_var(out, "certificate_file", a->trusted_certs_file);
+	}
 	if (a->password_mode == PASSWORD_STORED) {
 		buf_adds(out, "\n");
 		comment(out, _("The password is kept in a separate file that only you can read."));

@@ -336,14 +336,21 @@ bool write_thunderbird_prefs(const struct account *a, const struct writer_opts *
 	for (int i = 0; i < 2; i++) {
 		if (!sides[i]->set || !sides[i]->trusted_sha256)
 			continue;
-		buf_adds(out, "// ");
-		buf_addf(out,
-		         _("Thunderbird will warn that the certificate of %s:%u cannot be\n"
-		           "// verified. Add the exception only if its SHA-256 fingerprint is\n"
-		           "// %s."),
-		         sides[i]->host, (unsigned)account_port(sides[i]),
-		         sides[i]->trusted_sha256);
-		buf_adds(out, "\n\n");
+		char *t = xasprintf(
+		    _("Thunderbird will warn that the certificate of %s:%u cannot be\n"
+		      "verified. Add the exception only if its SHA-256 fingerprint is\n"
+		      "%s."),
+		    sides[i]->host, (unsigned)account_port(sides[i]), sides[i]->trusted_sha256);
+		/* One "// " per line, whatever a translation does with the lines. */
+		for (const char *l = t; *l;) {
+			size_t n = strcspn(l, "\n");
+			buf_adds(out, "// ");
+			buf_add(out, l, n);
+			buf_addc(out, '\n');
+			l += n + (l[n] == '\n');
+		}
+		buf_addc(out, '\n');
+		free(t);
 	}
 	const struct account_server *in = &a->in;
 	pref_str(out, "mail.account.", k.account, "identities", k.identity);

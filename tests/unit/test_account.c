@@ -20,7 +20,7 @@ static bool valid(const struct account *a, bool plain, struct ms_err *e)
 
 int main(void)
 {
-	plan(50);
+	plan(51);
 	struct account a;
 	struct ms_err e;
 
@@ -165,6 +165,10 @@ int main(void)
 	ok(!tls_pin_parse("6e4750ac102bccf299c1e5a199300d5e9857009d027e5ea5c58aa74f7138a8zz", fpr),
 	   "pin: a non-hex digit is refused");
 	ok(!tls_pin_parse("", fpr), "pin: empty is refused");
+	ok(!tls_pin_parse("6E:47:50:AC:10:2B:CC:F2:99:C1:E5:A1:99:30:0D:5E:98:57:00:9D:02:7E:5E:A5:"
+	                  "C5:8A:A7:4F:71:38:A8:1A:",
+	                  fpr),
+	   "pin: a trailing colon is refused");
 
 	account_init(&a);
 	ok(from_json(&a,
