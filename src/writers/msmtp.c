@@ -61,10 +61,9 @@ bool write_msmtp(const struct account *a, const struct writer_opts *o, struct bu
 	buf_adds(out, s->security == SEC_PLAIN ? "tls off\n" : "tls on\n");
 	buf_adds(out, s->security == SEC_STARTTLS ? "tls_starttls on\n" : "tls_starttls off\n");
 	if (s->security != SEC_PLAIN && s->trusted_sha256) {
-		buf_adds(out, "# ");
-		buf_adds(out, _("The server's certificate cannot be verified; you chose to trust\n"
-		                "# exactly this one, by its SHA-256 fingerprint."));
-		buf_adds(out, "\n");
+		line_comment(out, "# ",
+		             _("The server's certificate cannot be verified; you chose to trust\n"
+		               "exactly this one, by its SHA-256 fingerprint."));
 		arg(out, "tls_fingerprint", s->trusted_sha256);
 	} else if (s->security != SEC_PLAIN) {
 		arg(out, "tls_trust_file", a->cafile && *a->cafile ? a->cafile : "system");

@@ -53,19 +53,10 @@ void url_userinfo(struct buf *out, const char *s)
 	}
 }
 
-/* comment: "# " before every line of a (translated) text. */
+/* comment: a muttrc comment of a (translated) text. */
 static void comment(struct buf *out, const char *text)
 {
-	const char *p = text;
-	while (*p) {
-		size_t n = strcspn(p, "\n");
-		buf_adds(out, "# ");
-		buf_add(out, p, n);
-		buf_addc(out, '\n');
-		p += n;
-		if (*p)
-			p++;
-	}
+	line_comment(out, "# ", text);
 }
 
 static void set_var(struct buf *out, const char *var, const char *value)

@@ -325,12 +325,12 @@ bool write_thunderbird_prefs(const struct account *a, const struct writer_opts *
 	}
 	free(base);
 
-	buf_adds(out, "// ");
-	buf_adds(out, _("Thunderbird account written by mailsetup. Put it in the profile as\n"
-	                "// user.js while Thunderbird is closed; after one start the account\n"
-	                "// is in prefs.js and user.js should be removed (it would reset the\n"
-	                "// account list at every start)."));
-	buf_adds(out, "\n\n");
+	line_comment(out, "// ",
+	             _("Thunderbird account written by mailsetup. Put it in the profile as\n"
+	               "user.js while Thunderbird is closed; after one start the account\n"
+	               "is in prefs.js and user.js should be removed (it would reset the\n"
+	               "account list at every start)."));
+	buf_addc(out, '\n');
 
 	const struct account_server *sides[2] = {&a->in, &a->out};
 	for (int i = 0; i < 2; i++) {
@@ -341,14 +341,7 @@ bool write_thunderbird_prefs(const struct account *a, const struct writer_opts *
 		      "verified. Add the exception only if its SHA-256 fingerprint is\n"
 		      "%s."),
 		    sides[i]->host, (unsigned)account_port(sides[i]), sides[i]->trusted_sha256);
-		/* One "// " per line, whatever a translation does with the lines. */
-		for (const char *l = t; *l;) {
-			size_t n = strcspn(l, "\n");
-			buf_adds(out, "// ");
-			buf_add(out, l, n);
-			buf_addc(out, '\n');
-			l += n + (l[n] == '\n');
-		}
+		line_comment(out, "// ", t);
 		buf_addc(out, '\n');
 		free(t);
 	}

@@ -29,3 +29,17 @@ const struct writer *writer_find(const char *name)
 			return &writers[i];
 	return NULL;
 }
+
+void line_comment(struct buf *out, const char *prefix, const char *text)
+{
+	const char *p = text;
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		buf_adds(out, prefix);
+		buf_add(out, p, n);
+		buf_addc(out, '\n');
+		p += n;
+		if (*p)
+			p++;
+	}
+}

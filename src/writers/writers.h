@@ -69,6 +69,10 @@ bool write_msmtp(const struct account *a, const struct writer_opts *o, struct bu
                  struct ms_err *err);
 bool write_msmtp_secret(const struct account *a, struct buf *out, struct ms_err *err);
 
+/* line_comment: prefix ("# ", "// ") before every line of a (translated)
+ * text, so that a translation cannot leave a line outside the comment. */
+void line_comment(struct buf *out, const char *prefix, const char *text);
+
 /* Escapers, exposed for the tests.  Each appends s to out. */
 /* muttrc: inside "...": \ " ` $ escaped, control characters as \ooo. */
 void muttrc_quote(struct buf *out, const char *s);
