@@ -6,6 +6,7 @@
 #ifndef MS_CLI_H
 #define MS_CLI_H
 
+#include "base/buf.h"
 #include "net/override.h"
 #include "probe/probe.h"
 
@@ -77,6 +78,9 @@ void cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((forma
 char *cli_read_password(const struct cli_opts *o, const char *user, const char *where);
 
 /* Output helpers. */
+/* cli_read_file: append all of path ("-": standard input) to out, at most
+ * max bytes; false with errno set (EFBIG when longer). */
+bool cli_read_file(const char *path, size_t max, struct buf *out);
 /* cli_now_iso: the current UTC time as 2026-11-23T08:00:00Z. */
 void cli_now_iso(char *buf, size_t len);
 bool cli_utf8(void);

@@ -16,7 +16,6 @@
 #include "writers/writers.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,40 +26,6 @@
 #define GENERATE_INPUT_MAX (8u * 1024 * 1024)
 
 static const char CMD[] = "generate";
-
-/* read_input: all of fd into out, up to GENERATE_INPUT_MAX. */
-static bool read_fd(int fd, struct buf *out)
-{
-	char chunk[8192];
-	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof chunk);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return false;
-		if (n == 0)
-			return true;
-		if (out->len + (size_t)n > GENERATE_INPUT_MAX) {
-			errno = EFBIG;
-			return false;
-		}
-		buf_add(out, chunk, (size_t)n);
-	}
-}
-
-static bool read_file(const char *path, struct buf *out)
-{
-	if (strcmp(path, "-") == 0)
-		return read_fd(STDIN_FILENO, out);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	bool ok = read_fd(fd, out);
-	int e = errno;
-	close(fd);
-	errno = e;
-	return ok;
-}
 
 /* server_option: --imap/--pop3/--smtp HOST[:PORT] into s. */
 static bool server_option(const char *opt, const char *arg, enum ms_proto proto,
@@ -217,7 +182,7 @@ int cmd_generate(int argc, char **argv)
 
 	if (o.from_json) {
 		struct buf in = {0};
-		if (!read_file(o.from_json, &in)) {
+		if (!cli_read_file(o.from_json, GENERATE_INPUT_MAX, &in)) {
 			cli_error(CMD, _("cannot read %s: %s"),
 			          strcmp(o.from_json, "-") ? o.from_json : _("standard input"),
 			          strerror(errno));
@@ -274,7 +239,7 @@ int cmd_generate(int argc, char **argv)
 			goto out;
 		}
 		/* A profile Thunderbird never started has no prefs.js yet. */
-		if (!read_file(prefs, &in) && errno != ENOENT) {
+		if (!cli_read_file(prefs, GENERATE_INPUT_MAX, &in) && errno != ENOENT) {
 			cli_error(CMD, _("cannot read %s: %s"), prefs, strerror(errno));
 			buf_free(&in);
 			free(prefs);

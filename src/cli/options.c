@@ -481,3 +481,37 @@ enum exit_code cli_exit_for(const struct probe_result *r)
 		return r->err.cat == ERR_LOCAL ? EXIT_LOCAL : EXIT_CHECK_FAILED;
 	}
 }
+
+/* read_fd: all of fd into out, at most max bytes (then EFBIG). */
+static bool read_fd(int fd, size_t max, struct buf *out)
+{
+	char chunk[8192];
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return false;
+		if (n == 0)
+			return true;
+		if (out->len + (size_t)n > max) {
+			errno = EFBIG;
+			return false;
+		}
+		buf_add(out, chunk, (size_t)n);
+	}
+}
+
+bool cli_read_file(const char *path, size_t max, struct buf *out)
+{
+	if (strcmp(path, "-") == 0)
+		return read_fd(STDIN_FILENO, max, out);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	bool ok = read_fd(fd, max, out);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return ok;
+}

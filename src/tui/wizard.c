@@ -957,6 +957,10 @@ static const char *trusted_pem(int d)
 	return s->pin_pem;
 }
 
+/* A certificate file is a few kilobytes per certificate; one this large
+ * is not ours to extend. */
+#define CERTS_FILE_MAX (4u * 1024 * 1024)
+
 /* certs_bundle_path: where the certificates the person trusted go, so that
  * the clients trust exactly them too: ADDRESS.certs.pem in the
  * configuration directory; NULL when none was trusted.  Caller frees. */
@@ -980,25 +984,28 @@ static void write_certs_bundle(struct buf *report)
 		return;
 	struct buf pem = {0};
 	buf_adds(&pem, "");
-	FILE *old = fopen(path, "r");
-	if (old) {
-		char chunk[4096];
-		size_t n;
-		while ((n = fread(chunk, 1, sizeof chunk, old)) > 0)
-			buf_add(&pem, chunk, n);
-		fclose(old);
-		if (pem.len && pem.data[pem.len - 1] != '\n')
-			buf_addc(&pem, '\n');
+	struct ms_err err;
+	err_clear(&err);
+	char *shown = tilde(path);
+	bool existed = cli_read_file(path, CERTS_FILE_MAX, &pem);
+	if (!existed && errno != ENOENT) {
+		/* Never replace a file that could not be read: mutt keeps the
+		 * certificates accepted "always" in it. */
+		buf_addf(report, _("%s: not written: cannot read it: %s\n"), shown,
+		         strerror(errno));
+		free(shown);
+		buf_free(&pem);
+		free(path);
+		return;
 	}
+	if (pem.len && pem.data[pem.len - 1] != '\n')
+		buf_addc(&pem, '\n');
 	size_t before = pem.len;
 	for (int d = 0; d < 2; d++)
 		if (trusted_pem(d) && !strstr(pem.data, trusted_pem(d)))
 			buf_adds(&pem, trusted_pem(d));
-	struct ms_err err;
-	err_clear(&err);
-	char *shown = tilde(path);
 	mkdirs(path);
-	if (old && pem.len == before)
+	if (existed && pem.len == before)
 		buf_addf(report, _("%s already holds the certificates you trusted\n"), shown);
 	else if (safe_write(path, pem.data, pem.len, true, false, &err))
 		buf_addf(report, _("Wrote %s (the certificates you trusted)\n"), shown);
