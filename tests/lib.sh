@@ -54,6 +54,9 @@ unlike() {
 
 diag() { printf '%s\n' "$*" | sed 's/^/# /'; }
 
+# cert_sha256 PEM: the certificate's SHA-256 fingerprint as mailsetup shows it.
+cert_sha256() { openssl x509 -in "$1" -noout -fingerprint -sha256 | cut -d= -f2; }
+
 bail() {
 	echo "Bail out! $*"
 	exit 1
