@@ -315,6 +315,12 @@ enum tui_result tui_form(const char *title, int step, const char *keys, const ch
 			form_driver_w(form, OK, (wchar_t)ch);
 		}
 		if (ok_size) {
+			/* What is typed lives in the form's window until a
+			 * validation moves it into the field buffer.  Do it
+			 * now: on KEY_RESIZE curses has already cut the window
+			 * to the new size, and the current field would be lost
+			 * or truncated with it. */
+			form_driver(form, REQ_VALIDATION);
 			pos_form_cursor(form);
 			refresh();
 		}
