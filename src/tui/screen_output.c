@@ -204,7 +204,9 @@ static void draw_output(size_t cur, const char *message)
 			p += len + (e ? 1 : 0);
 		}
 	} else {
-		tui_wrap(y, 2, 76, 3, err.msg);
+		char *shown = wiz_tilde_all(err.msg);
+		tui_wrap(y, 2, 76, 3, shown);
+		free(shown);
 	}
 	buf_free(&text);
 	if (message) {

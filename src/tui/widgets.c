@@ -65,18 +65,28 @@ int tui_put(int y, int x, int maxw, const char *s)
 			w[n++] = (unsigned char)*q < 0x80 ? (wchar_t)*q : L'?';
 	}
 	w[n] = 0;
-	int cols = 0;
+	int total = 0;
+	for (size_t k = 0; k < n; k++) {
+		int cw = iswprint((wint_t)w[k]) ? wcwidth(w[k]) : 1;
+		total += cw < 0 ? 1 : cw;
+	}
+	/* A text that does not fit ends in an ellipsis, so that a cut path
+	 * or greeting is not taken for the whole of it. */
+	bool cut = total > maxw && maxw > 1;
+	int room = cut ? maxw - 1 : maxw, cols = 0;
 	size_t k = 0;
 	for (; k < n; k++) {
 		int cw = iswprint((wint_t)w[k]) ? wcwidth(w[k]) : 1;
 		if (cw < 0)
 			cw = 1;
-		if (cols + cw > maxw)
+		if (cols + cw > room)
 			break;
 		if (!iswprint((wint_t)w[k]))
 			w[k] = L'?';
 		cols += cw;
 	}
+	if (cut)
+		w[k++] = face_utf8() ? L'\u2026' : L'~', cols++;
 	if (k)
 		mvaddnwstr(y, x, w, (int)k);
 	return cols;

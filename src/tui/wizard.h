@@ -101,6 +101,9 @@ void wiz_busy_done(void);
  * "~", and making a path's parent directories (0700).  Callers free. */
 char *wiz_config_dir(void);
 char *wiz_tilde(const char *path);
+/* wiz_tilde_all: text (a message) with every path under the home
+ * directory shown with "~". */
+char *wiz_tilde_all(const char *text);
 void wiz_mkdirs(const char *path);
 
 /* The screens, in order.  Each returns where to go: TUI_BACK / 0 back,
