@@ -6,7 +6,8 @@
 void screen_done(const char *report)
 {
 	for (;;) {
-		if (tui_frame(_("mailsetup - done"), 6, _("Enter quit"))) {
+		wiz_help(WIZ_HELP_DONE);
+		if (tui_frame(_("mailsetup - done"), 6, _("Enter quit   ? help"))) {
 			int y = 3;
 			const char *p = report;
 			while (*p && y < 20) {

@@ -158,8 +158,9 @@ static bool render(size_t wi, struct buf *text, struct buf *secret, struct ms_er
 
 static void draw_output(size_t cur, const char *message)
 {
-	if (!tui_frame(_("mailsetup - write the settings"), 5,
-	               _("Space choose   p path   s store password   Enter write   Esc back"))) {
+	if (!tui_frame(
+	        _("mailsetup - write the settings"), 5,
+	        _("Space choose   p path   s store password   Enter write   ? help   Esc back"))) {
 		refresh();
 		return;
 	}
@@ -324,6 +325,7 @@ int screen_output(void)
 	size_t cur = 0;
 	const char *msg = NULL;
 	for (;;) {
+		wiz_help(WIZ_HELP_OUTPUT);
 		draw_output(cur, msg);
 		msg = NULL;
 		wint_t ch;

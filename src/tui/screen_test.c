@@ -72,19 +72,23 @@ static int draw_probe_block(int y, int d, int maxsteps)
 		const struct step_line *l = &W.steps[d][i];
 		char ms[32];
 		snprintf(ms, sizeof ms, _("%d ms"), l->ms);
-		tui_put(y, 2, 2, tui_mark(l->ok));
+		tui_put_mark(y, 2, l->ok);
 		tui_put(y, 4, 14, l->name);
 		tui_put(y, 19, 48, l->detail);
-		tui_put(y, 78 - (int)strlen(ms), 12, ms);
+		tui_put(y, 78 - face_width(ms), 12, ms);
 	}
 	if (!W.res[d]) {
 		char busy[64];
 		snprintf(busy, sizeof busy, "%s %s", tui_spinner(W.tick), _("testing..."));
+		attron(tui_tone(TUI_BUSY));
 		tui_put(y++, 2, 40, busy);
+		attroff(tui_tone(TUI_BUSY));
 	} else if (W.res[d]->ok) {
+		attron(tui_tone(TUI_GOOD));
 		tui_put(y++, 4, 70,
 		        W.res[d]->tls.pinned ? _("works, with the certificate you trusted")
 		                             : _("works"));
+		attroff(tui_tone(TUI_GOOD));
 	}
 	return y;
 }
@@ -99,20 +103,20 @@ static void draw_tests(void)
 	if (W.busy)
 		keys = _("testing...   Ctrl-C quit");
 	else if (d < 0)
-		keys = _("Enter next   e edit   p password   Esc back");
+		keys = _("Enter next   e edit   p password   ? help   Esc back");
 	else if (W.res[d]->tls.sha256[0] && !W.res[d]->tls.verified)
-		keys = _("c certificate   r re-test   e edit   p password   Esc back");
+		keys = _("c certificate   r re-test   e edit   p password   ? help   Esc back");
 	else if (alt) {
 		/* TRANSLATORS: the key bar of the test screen when the other TLS
 		 * mode was tested and works; %s is TLS or STARTTLS, %u a port. */
 		snprintf(keybuf, sizeof keybuf,
-		         _("f use %s on port %u (tested)   e edit   Esc back"),
+		         _("f use %s on port %u (tested)   e edit   ? help   Esc back"),
 		         wiz_sec_label(alt->security), (unsigned)alt->port);
 		keys = keybuf;
 	} else if (fnd.n && fnd.v[0].fix.n)
-		keys = _("f apply fix and re-test   e edit   p password   Esc back");
+		keys = _("f apply fix and re-test   e edit   p password   ? help   Esc back");
 	else
-		keys = _("r re-test   e edit   p password   Esc back");
+		keys = _("r re-test   e edit   p password   ? help   Esc back");
 	if (!tui_frame(_("mailsetup - testing the servers"), 4, keys)) {
 		findings_free(&fnd);
 		refresh();
@@ -125,7 +129,9 @@ static void draw_tests(void)
 		char head[96];
 		snprintf(head, sizeof head, " %s ", _("finding"));
 		mvhline(y, 0, ACS_HLINE, 80);
+		attron(tui_tone(TUI_BAD) | A_BOLD);
 		tui_put(y++, 2, 70, head);
+		attroff(tui_tone(TUI_BAD) | A_BOLD);
 		char *msg = xasprintf("%s: %s", diag_code_name(fnd.v[0].code), fnd.v[0].message);
 		y += tui_wrap(y, 2, 76, 22 - y - (fnd.v[0].fix_text[0] ? 1 : 0), msg);
 		free(msg);
@@ -236,6 +242,7 @@ int screen_tests(void)
 	run_tests();
 	W.cert_shown[0] = W.cert_shown[1] = false;
 	for (;;) {
+		wiz_help(WIZ_HELP_TESTS);
 		struct findings fnd = {0};
 		int d = failing(&fnd);
 		if (d >= 0 && is_cert_cause(W.res[d]->cause) && !W.cert_shown[d] &&
