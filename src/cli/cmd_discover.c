@@ -226,7 +226,8 @@ static void print_json(const struct run *run, const char *message)
 		free(note);
 		if (c->probe) {
 			struct findings fnd = {0};
-			diag_probe(c->probe, &fnd);
+			struct diag_provider prov;
+			diag_probe_provider(c->probe, disc_provider(c, &prov) ? &prov : NULL, &fnd);
 			json_object_set_new(j, "probe", probe_to_json(c->probe, &fnd));
 			findings_free(&fnd);
 		}
@@ -257,6 +258,21 @@ static void print_json(const struct run *run, const char *message)
 	json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', stdout);
 	json_decref(o);
+}
+
+/* print_findings: why the test of a recommended server failed, with the
+ * server's own words and the provider's ways in (all escaped). */
+static void print_findings(const struct disc_candidate *c)
+{
+	struct findings fnd = {0};
+	struct diag_provider prov;
+	diag_probe_provider(c->probe, disc_provider(c, &prov) ? &prov : NULL, &fnd);
+	for (size_t i = 0; i < fnd.n; i++) {
+		printf("  %s: %s\n", diag_code_name(fnd.v[i].code), fnd.v[i].message);
+		if (fnd.v[i].fix_text[0])
+			printf(_("    Fix: %s\n"), fnd.v[i].fix_text);
+	}
+	findings_free(&fnd);
 }
 
 static void print_text(const struct run *run, const char *message)
@@ -310,6 +326,8 @@ static void print_text(const struct run *run, const char *message)
 			         "(%s)\n"),
 			       disc_unverified_id(c->why));
 		print_auth(c, "  ");
+		if (c->probe && !c->verified)
+			print_findings(c);
 		if (c->doc_url) {
 			char *u = escape_display_str(c->doc_url);
 			char *t = c->doc_text ? escape_display_str(c->doc_text) : NULL;

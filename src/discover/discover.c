@@ -272,6 +272,17 @@ static bool file_says(const struct disc_candidate *c, const char *word)
 	return false;
 }
 
+bool disc_provider(const struct disc_candidate *c, struct diag_provider *out)
+{
+	if (!c->nauth)
+		return false;
+	out->oauth2 = file_says(c, "OAuth2");
+	out->password = file_says(c, "password-cleartext") || file_says(c, "password-encrypted");
+	out->doc_url = c->doc_url;
+	out->doc_text = c->doc_text;
+	return true;
+}
+
 char *disc_auth_note(const struct disc_candidate *c)
 {
 	const struct probe_result *r = c->probe;

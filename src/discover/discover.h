@@ -185,5 +185,9 @@ size_t discover_parents(const char *mx, const char *own_domain, char *out[2]);
  * takes passwords - a translated sentence saying so; NULL otherwise or
  * when either side is unknown.  free() it. */
 char *disc_auth_note(const struct disc_candidate *c);
+/* disc_provider: what the candidate's provider file says about signing
+ * in, for diag_probe_provider; false (out untouched) when no file named
+ * any method.  out's strings point into c. */
+bool disc_provider(const struct disc_candidate *c, struct diag_provider *out);
 
 #endif

@@ -144,9 +144,9 @@ static bool authenticators(struct buf *out, const char *prefix, const struct acc
 		    _("OAuth2 only: the provider takes no password on this server. mutt signs\n"
 		      "in with an access token that a program prints, and mailsetup writes none:\n"
 		      "YOU MUST SUPPLY THE TOKEN COMMAND below. The usual one is %s from\n"
-		      "mutt's examples (/usr/share/doc/mutt/examples); register it once with\n"
-		      "%s --authorize %s (see its README), or generate again\n"
-		      "with --password-command \"YOUR TOKEN COMMAND\"."),
+		      "mutt's examples (/usr/share/doc/mutt/examples), registered once with\n"
+		      "  %s --authorize %s\n"
+		      "(see its README); or generate again with --password-command \"COMMAND\"."),
 		    MUTT_OAUTH2_SCRIPT, MUTT_OAUTH2_SCRIPT, cmd + strlen(MUTT_OAUTH2_SCRIPT) + 1);
 	comment(out, t);
 	free(t);
