@@ -101,23 +101,36 @@ static void on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		s->provider_depth = 2;
 		return;
 	}
-	if (s->provider_depth && s->depth == 3) {
-		if (strcmp(name, "displayName") == 0 && !s->out->display_name) {
-			start_field(s, F_DISPLAY);
-			return;
-		}
-		/* The first page of each kind with a usable URL counts. */
+	/* The provider's pages: inside <emailProvider>, or (as in the
+	 * ISPDB's gmail.com entry) beside it.  The first usable one counts. */
+	bool page = strcmp(name, "documentation") == 0 || strcmp(name, "enable") == 0;
+	if (page && (s->depth == 2 || (s->provider_depth > 0 && s->depth == 3))) {
 		const char *url = attr(atts, strcmp(name, "enable") == 0 ? "visiturl" : "url");
 		if (strcmp(name, "documentation") == 0 && !s->out->doc_url && url &&
 		    autoconfig_url_ok(url)) {
 			s->out->doc_url = xstrdup(url);
 			s->doc_depth = s->depth;
-			return;
 		}
 		if (strcmp(name, "enable") == 0 && !s->out->enable_url && url &&
 		    autoconfig_url_ok(url)) {
 			s->out->enable_url = xstrdup(url);
 			s->enable_depth = s->depth;
+		}
+		return;
+	}
+	if (s->doc_depth && s->depth == s->doc_depth + 1 && strcmp(name, "descr") == 0 &&
+	    !s->out->doc_text) {
+		start_field(s, F_DOC_DESCR);
+		return;
+	}
+	if (s->enable_depth && s->depth == s->enable_depth + 1 &&
+	    strcmp(name, "instruction") == 0 && !s->out->enable_text) {
+		start_field(s, F_ENABLE_INSTR);
+		return;
+	}
+	if (s->provider_depth && s->depth == 3) {
+		if (strcmp(name, "displayName") == 0 && !s->out->display_name) {
+			start_field(s, F_DISPLAY);
 			return;
 		}
 		bool in = strcmp(name, "incomingServer") == 0;
@@ -136,16 +149,6 @@ static void on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		buf_reset(&s->host), buf_reset(&s->port), buf_reset(&s->socket);
 		buf_reset(&s->user);
 		s->nauth = 0;
-		return;
-	}
-	if (s->doc_depth && s->depth == s->doc_depth + 1 && strcmp(name, "descr") == 0 &&
-	    !s->out->doc_text) {
-		start_field(s, F_DOC_DESCR);
-		return;
-	}
-	if (s->enable_depth && s->depth == s->enable_depth + 1 &&
-	    strcmp(name, "instruction") == 0 && !s->out->enable_text) {
-		start_field(s, F_ENABLE_INSTR);
 		return;
 	}
 	if (s->server_depth && s->depth == s->server_depth + 1) {

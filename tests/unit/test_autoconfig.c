@@ -53,6 +53,17 @@ static const char methods[] =
     "</documentation>\n"
     "</emailProvider></clientConfig>\n";
 
+/* As in the ISPDB's gmail.com entry: <enable> beside <emailProvider>. */
+static const char outside[] =
+    "<clientConfig version=\"1.1\"><emailProvider id=\"example.org\">\n"
+    " <incomingServer type=\"imap\"><hostname>imap.example.org</hostname>"
+    "<socketType>SSL</socketType></incomingServer>\n"
+    "</emailProvider>\n"
+    "<oAuth2><issuer>accounts.example.org</issuer></oAuth2>\n"
+    "<enable visiturl=\"https://mail.example.org/settings#imap\">\n"
+    " <instruction>You need to enable IMAP access</instruction></enable>\n"
+    "</clientConfig>\n";
+
 static bool parse(const char *xml, size_t len, struct ac_config *c, struct ms_err *e)
 {
 	err_clear(e);
@@ -61,7 +72,7 @@ static bool parse(const char *xml, size_t len, struct ac_config *c, struct ms_er
 
 int main(void)
 {
-	plan(33);
+	plan(36);
 	struct ac_config c;
 	struct ms_err e;
 
@@ -90,6 +101,12 @@ int main(void)
 	is_str(c.doc_text, "App passwords", "its first description is kept");
 	is_str(c.enable_url, "https://mail.example.org/settings", "the enable page is kept");
 	is_str(c.enable_text, "Turn IMAP on", "with its instruction");
+	autoconfig_free(&c);
+	ok(parse(outside, strlen(outside), &c, &e) && c.n == 1,
+	   "pages beside the provider: parses");
+	is_str(c.enable_url, "https://mail.example.org/settings#imap",
+	       "an <enable> beside <emailProvider> is kept");
+	is_str(c.enable_text, "You need to enable IMAP access", "with its instruction");
 	autoconfig_free(&c);
 
 	ok(!parse("<clientConfig><emailProvider>", 29, &c, &e) && c.n == 0,
