@@ -4,7 +4,7 @@
 
 #include "base/alloc.h"
 #include "base/i18n.h"
-#include "cli/cli.h"
+#include "face/face.h"
 #include "tui/tui.h"
 
 #include <form.h>
@@ -65,21 +65,59 @@ int tui_put(int y, int x, int maxw, const char *s)
 			w[n++] = (unsigned char)*q < 0x80 ? (wchar_t)*q : L'?';
 	}
 	w[n] = 0;
-	int cols = 0;
+	int total = 0;
+	for (size_t k = 0; k < n; k++) {
+		int cw = iswprint((wint_t)w[k]) ? wcwidth(w[k]) : 1;
+		total += cw < 0 ? 1 : cw;
+	}
+	/* A text that does not fit ends in an ellipsis, so that a cut path
+	 * or greeting is not taken for the whole of it. */
+	bool cut = total > maxw && maxw > 1;
+	int room = cut ? maxw - 1 : maxw, cols = 0;
 	size_t k = 0;
 	for (; k < n; k++) {
 		int cw = iswprint((wint_t)w[k]) ? wcwidth(w[k]) : 1;
 		if (cw < 0)
 			cw = 1;
-		if (cols + cw > maxw)
+		if (cols + cw > room)
 			break;
 		if (!iswprint((wint_t)w[k]))
 			w[k] = L'?';
 		cols += cw;
 	}
+	if (cut)
+		w[k++] = face_utf8() ? L'\u2026' : L'~', cols++;
 	if (k)
 		mvaddnwstr(y, x, w, (int)k);
 	return cols;
+}
+
+/* fit: how many bytes of p, up to its line end, fill at most w columns:
+ * cut before the last space that fits, or inside a word longer than the
+ * line (at a character boundary; at least one character). */
+static size_t fit(const char *p, int w)
+{
+	size_t line = strcspn(p, "\n"), best = 0, i = 0;
+	int cols = 0;
+	mbstate_t st = {0};
+	while (i < line) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, p + i, line - i, &st);
+		int cw = 1;
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			memset(&st, 0, sizeof st);
+			n = 1;
+		} else if ((cw = wcwidth(wc)) < 0) {
+			cw = 1;
+		}
+		if (cols + cw > w)
+			return best ? best : i ? i : n;
+		if (p[i] == ' ')
+			best = i;
+		cols += cw;
+		i += n;
+	}
+	return line;
 }
 
 int tui_wrap(int y, int x, int w, int maxrows, const char *s)
@@ -91,18 +129,7 @@ int tui_wrap(int y, int x, int w, int maxrows, const char *s)
 			p++;
 		if (!*p)
 			break;
-		/* take as many words as fit (bytes approximate columns: the
-		 * text is mostly ASCII and tui_put cuts safely) */
-		size_t len = strlen(p), cut = len;
-		const char *nl = strchr(p, '\n');
-		if (nl)
-			cut = (size_t)(nl - p);
-		if (cut > (size_t)w) {
-			size_t c = (size_t)w;
-			while (c > 0 && p[c] != ' ')
-				c--;
-			cut = c ? c : (size_t)w;
-		}
+		size_t cut = fit(p, w);
 		char *line = xstrndup(p, cut);
 		tui_put(y + rows, x, w, line);
 		free(line);
@@ -156,7 +183,7 @@ int tui_key(wint_t *ch)
 
 const char *tui_mark(bool ok)
 {
-	if (cli_utf8())
+	if (face_utf8())
 		return ok ? "\xe2\x9c\x93" : "\xe2\x9c\x97";
 	return ok ? "+" : "x";
 }
@@ -167,7 +194,7 @@ const char *tui_spinner(unsigned tick)
 	    "\xe2\xa0\x8b", "\xe2\xa0\x99", "\xe2\xa0\xb9", "\xe2\xa0\xb8", "\xe2\xa0\xbc",
 	    "\xe2\xa0\xb4", "\xe2\xa0\xa6", "\xe2\xa0\xa7", "\xe2\xa0\x87", "\xe2\xa0\x8f"};
 	static const char *const ascii[] = {"|", "/", "-", "\\"};
-	if (cli_utf8())
+	if (face_utf8())
 		return braille[tick % 10];
 	return ascii[tick % 4];
 }
@@ -298,6 +325,12 @@ enum tui_result tui_form(const char *title, int step, const char *keys, const ch
 			form_driver_w(form, OK, (wchar_t)ch);
 		}
 		if (ok_size) {
+			/* What is typed lives in the form's window until a
+			 * validation moves it into the field buffer.  Do it
+			 * now: on KEY_RESIZE curses has already cut the window
+			 * to the new size, and the current field would be lost
+			 * or truncated with it. */
+			form_driver(form, REQ_VALIDATION);
 			pos_form_cursor(form);
 			refresh();
 		}
