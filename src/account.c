@@ -140,9 +140,20 @@ char *account_unverified_note(const struct account_server *s, const char *side)
 	if (!s->set || !s->unverified)
 		return NULL;
 	const char *why =
-	    s->unverified_reason && *s->unverified_reason ? s->unverified_reason : _("not tested");
+	    s->unverified_reason && *s->unverified_reason ? s->unverified_reason : "not tested";
+	/* A test that ran and failed is not "not tested". */
+	bool untested = strcmp(why, "not tested") == 0 || strcmp(why, "unreachable") == 0 ||
+	                strcmp(why, "login not tried") == 0;
+	if (!untested)
+		/* TRANSLATORS: %1$s is "incoming" or "outgoing", %2$s the host,
+		 * %3$s what failed ("test failed", or a finding code such as
+		 * auth-failed). */
+		return xasprintf(_("NOT VERIFIED: the %1$s server %2$s did not pass the test from "
+		                   "here (%3$s)."),
+		                 side, s->host ? s->host : "", why);
 	/* TRANSLATORS: %1$s is "incoming" or "outgoing", %2$s the host, %3$s
-	 * why it was not verified ("not tested", "unreachable", ...). */
+	 * why it was not verified ("not tested", "unreachable", "login not
+	 * tried": kept in English, as in discover --json). */
 	return xasprintf(_("NOT VERIFIED: the %1$s server %2$s was found in the provider's "
 	                   "configuration, not tested from here (%3$s)."),
 	                 side, s->host ? s->host : "", why);
