@@ -122,12 +122,17 @@ static bool authenticators(struct buf *out, const char *prefix, const struct acc
 		if (account_offers(s, AUTH_OAUTH2)) {
 			char *t = xasprintf(
 			    _("The provider also offers OAuth2 sign-in here. If it refuses your\n"
-			      "password, use an app password from the provider%s%s, or set\n"
+			      "password, use an app password from the provider, or set\n"
 			      "%s = \"oauthbearer:xoauth2\" and\n"
 			      "%s_oauth_refresh_command to a program that prints an access token."),
-			    s->doc_url ? " - " : "", s->doc_url ? s->doc_url : "", var, prefix);
+			    var, prefix);
 			comment(out, t);
 			free(t);
+			if (s->doc_url) {
+				t = xasprintf(_("The provider's page: %s"), s->doc_url);
+				comment(out, t);
+				free(t);
+			}
 		}
 		return false;
 	}
