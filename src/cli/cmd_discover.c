@@ -284,9 +284,8 @@ static void print_text(const struct run *run, const char *message)
 			const struct disc_candidate *c = &r->v[i];
 			char *src = sources_text(c->sources, false);
 			char *host = escape_display_str(c->host);
-			const char *state = c->verified ? _("verified")
-			                    : c->tested ? _("failed")
-			                                : _("not tested");
+			const char *state =
+			    c->verified ? _("verified") : _(disc_unverified_id(c->why));
 			printf("  %-4s  %-28s %5u  %-9s  %-10s  %s\n", proto_label(c->proto), host,
 			       (unsigned)c->port, sec_label(c->security), state, src);
 			if (c->via[0] && c->best != DSRC_GUESS) {
@@ -319,12 +318,15 @@ static void print_text(const struct run *run, const char *message)
 		printf(_("%s  %s  %s  %u  %s  user %s  (%s)\n"), what, proto_label(c->proto), host,
 		       (unsigned)c->port, sec_label(c->security), user, src);
 		free(src), free(host), free(user);
-		if (!c->verified)
-			/* TRANSLATORS: %s: "not tested", "unreachable", "login not
-			 * tried" or "test failed" (kept in English in JSON). */
+		if (!c->verified && c->why == DUNV_FAILED)
+			printf("%s\n",
+			       _("  did not pass the test from here (the findings say why)"));
+		else if (!c->verified)
+			/* TRANSLATORS: %s: "not tested", "unreachable" or "login not
+			 * tried" (kept in English in JSON). */
 			printf(_("  found in the provider's configuration, not tested from here "
 			         "(%s)\n"),
-			       disc_unverified_id(c->why));
+			       _(disc_unverified_id(c->why)));
 		print_auth(c, "  ");
 		if (c->probe && !c->verified)
 			print_findings(c);
@@ -386,8 +388,8 @@ static int exit_for(const struct disc_result *r, char *msg, size_t len)
 	snprintf(msg, len,
 	         _("Settings for %s found but not verified (incoming: %s, outgoing: %s); "
 	           "generate --from-json writes them with a note saying so."),
-	         r->domain, in->verified ? _("verified") : disc_unverified_id(in->why),
-	         out->verified ? _("verified") : disc_unverified_id(out->why));
+	         r->domain, in->verified ? _("verified") : _(disc_unverified_id(in->why)),
+	         out->verified ? _("verified") : _(disc_unverified_id(out->why)));
 	return EXIT_CHECK_FAILED;
 }
 

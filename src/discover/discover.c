@@ -258,8 +258,9 @@ void disc_add_config(struct discover *d, enum disc_source s, const struct ac_con
 
 const char *disc_unverified_id(enum disc_unverified w)
 {
-	static const char *const ids[] = {"", "not tested", "unreachable", "login not tried",
-	                                  "test failed"};
+	/* N_(): stable English in JSON, translated where people read it. */
+	static const char *const ids[] = {"", N_("not tested"), N_("unreachable"),
+	                                  N_("login not tried"), N_("test failed")};
 	return ids[w];
 }
 
