@@ -26,6 +26,9 @@ static void server_free(struct account_server *s)
 	free(s->username);
 	free(s->verified_at);
 	free(s->trusted_sha256);
+	free(s->doc_url);
+	free(s->doc_text);
+	free(s->unverified_reason);
 }
 
 void account_free(struct account *a)
@@ -56,6 +59,11 @@ static const struct {
     {"password-cleartext", AUTH_PASSWORD_CLEARTEXT},
     {"password-encrypted", AUTH_PASSWORD_ENCRYPTED},
     {"OAuth2", AUTH_OAUTH2},
+    {"client-IP-address", AUTH_CLIENT_IP},
+    {"none", AUTH_NONE},
+    {"GSSAPI", AUTH_GSSAPI},
+    {"NTLM", AUTH_NTLM},
+    {"TLS-client-cert", AUTH_TLS_CLIENT_CERT},
     /* Words a person or a diagnose report may use for the same things. */
     {"normal", AUTH_PASSWORD_CLEARTEXT},
     {"password", AUTH_PASSWORD_CLEARTEXT},
@@ -83,6 +91,72 @@ bool account_auth_parse(const char *s, enum account_auth *out)
 			return true;
 		}
 	return false;
+}
+
+void account_set_methods(struct account_server *s, const enum account_auth *v, size_t n)
+{
+	s->nauth = 0;
+	for (size_t i = 0; i < n; i++) {
+		bool dup = v[i] >= AUTH_COUNT;
+		for (size_t j = 0; j < s->nauth && !dup; j++)
+			dup = s->methods[j] == v[i];
+		if (!dup)
+			s->methods[s->nauth++] = v[i];
+	}
+	if (s->nauth)
+		s->auth = s->methods[0];
+}
+
+bool account_offers(const struct account_server *s, enum account_auth m)
+{
+	if (s->nauth == 0)
+		return s->auth == m;
+	for (size_t i = 0; i < s->nauth; i++)
+		if (s->methods[i] == m)
+			return true;
+	return false;
+}
+
+enum account_auth account_password_method(const struct account_server *s)
+{
+	if (s->nauth == 0)
+		return s->auth == AUTH_PASSWORD_CLEARTEXT || s->auth == AUTH_PASSWORD_ENCRYPTED
+		           ? s->auth
+		           : AUTH_COUNT;
+	for (size_t i = 0; i < s->nauth; i++)
+		if (s->methods[i] == AUTH_PASSWORD_CLEARTEXT ||
+		    s->methods[i] == AUTH_PASSWORD_ENCRYPTED)
+			return s->methods[i];
+	return AUTH_COUNT;
+}
+
+bool account_oauth2_only(const struct account_server *s)
+{
+	return account_offers(s, AUTH_OAUTH2) && account_password_method(s) == AUTH_COUNT;
+}
+
+char *account_unverified_note(const struct account_server *s, const char *side)
+{
+	if (!s->set || !s->unverified)
+		return NULL;
+	const char *why =
+	    s->unverified_reason && *s->unverified_reason ? s->unverified_reason : "not tested";
+	/* A test that ran and failed is not "not tested". */
+	bool untested = strcmp(why, "not tested") == 0 || strcmp(why, "unreachable") == 0 ||
+	                strcmp(why, "login not tried") == 0;
+	if (!untested)
+		/* TRANSLATORS: %1$s is "incoming" or "outgoing", %2$s the host,
+		 * %3$s what failed ("test failed", or a finding code such as
+		 * auth-failed). */
+		return xasprintf(_("NOT VERIFIED: the %1$s server %2$s did not pass the test from "
+		                   "here (%3$s)."),
+		                 side, s->host ? s->host : "", why);
+	/* TRANSLATORS: %1$s is "incoming" or "outgoing", %2$s the host, %3$s
+	 * why it was not verified ("not tested", "unreachable", "login not
+	 * tried": kept in English, as in discover --json). */
+	return xasprintf(_("NOT VERIFIED: the %1$s server %2$s was found in the provider's "
+	                   "configuration, not tested from here (%3$s)."),
+	                 side, s->host ? s->host : "", why);
 }
 
 uint16_t account_port(const struct account_server *s)
@@ -137,6 +211,18 @@ static bool host_ok(const char *h)
 	return strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") == n;
 }
 
+/* url_ok: http(s), printable ASCII, nothing a format would have to
+ * quote specially (the same rule as autoconfig_url_ok). */
+static bool url_ok(const char *u)
+{
+	if (strlen(u) > 500 || (strncmp(u, "https://", 8) != 0 && strncmp(u, "http://", 7) != 0))
+		return false;
+	for (const unsigned char *p = (const unsigned char *)u; *p; p++)
+		if (*p <= ' ' || *p >= 0x7f || strchr("\"'<>\\`$", *p))
+			return false;
+	return true;
+}
+
 static bool check_text(const char *value, const char *field, struct ms_err *err)
 {
 	if (value && !text_ok(value)) {
@@ -176,7 +262,14 @@ static bool check_server(const struct account_server *s, const char *side, bool 
 		        side);
 		return false;
 	}
-	return check_text(s->verified_at, "verified_at", err);
+	if (s->doc_url && !url_ok(s->doc_url)) {
+		err_set(err, ERR_USAGE,
+		        _("the documentation link of the %s server is not an http(s) URL"), side);
+		return false;
+	}
+	return check_text(s->verified_at, "verified_at", err) &&
+	       check_text(s->doc_text, "documentation", err) &&
+	       check_text(s->unverified_reason, "reason", err);
 }
 
 bool account_validate(const struct account *a, bool allow_plaintext, struct ms_err *err)

@@ -20,11 +20,17 @@
 #include <stdint.h>
 
 /* How a client proves who it is.  The names are Thunderbird's autoconfig
- * words (account_auth_name), the numbers its authMethod codes. */
+ * words (account_auth_name). */
 enum account_auth {
 	AUTH_PASSWORD_CLEARTEXT = 0, /* "normal password": PLAIN/LOGIN over TLS */
 	AUTH_PASSWORD_ENCRYPTED,     /* CRAM-MD5 and the like */
-	AUTH_OAUTH2,                 /* XOAUTH2 / OAUTHBEARER */
+	AUTH_OAUTH2,                 /* XOAUTH2 / OAUTHBEARER: a browser sign-in */
+	AUTH_CLIENT_IP,              /* "client-IP-address": no login, the network */
+	AUTH_NONE,                   /* "none": no login at all */
+	AUTH_GSSAPI,                 /* Kerberos */
+	AUTH_NTLM,
+	AUTH_TLS_CLIENT_CERT, /* a client certificate */
+	AUTH_COUNT
 };
 
 /* What the generated configuration does about the password. */
@@ -41,11 +47,27 @@ struct account_server {
 	uint16_t port; /* 0: default_port(proto, security) */
 	enum ms_security security;
 	char *username; /* NULL: the account's address */
+	/* The primary method (what a client uses when it can use only one)
+	 * and, when known, every method the provider offers in its order of
+	 * preference (nauth == 0: only auth is known).  auth is methods[0]
+	 * after account_set_methods. */
 	enum account_auth auth;
+	enum account_auth methods[AUTH_COUNT];
+	size_t nauth;
+	/* The provider's page for people about this account (autoconfig
+	 * <documentation url> / <enable visiturl>) and its description, or
+	 * NULL.  Checked by account_validate (http(s), no blanks). */
+	char *doc_url;
+	char *doc_text;
 	/* What mailsetup verified about this server, if anything (from a
 	 * diagnose/discover JSON): shown by the text writer. */
 	bool verified;
 	char *verified_at; /* ISO 8601, or NULL */
+	/* A report said explicitly that these settings were not verified
+	 * (discover's "verified": false): every writer says so, with the
+	 * reason ("not tested", "unreachable", ...) when one was given. */
+	bool unverified;
+	char *unverified_reason;
 	/* The SHA-256 fingerprint (tls_pin_parse form) of a certificate the
 	 * person chose to trust although it cannot be verified (DESIGN.md
 	 * rule 8), or NULL.  msmtp pins it; mutt trusts it through
@@ -84,6 +106,22 @@ void account_set(char **field, const char *value);
 const char *account_auth_name(enum account_auth a);
 bool account_auth_parse(const char *s, enum account_auth *out);
 
+/* account_set_methods: the provider's methods in order (duplicates
+ * dropped); the first becomes the primary auth.  n == 0 clears the list
+ * and leaves auth as it is. */
+void account_set_methods(struct account_server *s, const enum account_auth *v, size_t n);
+/* account_offers: m is among the server's methods (or is its primary
+ * when no list is known). */
+bool account_offers(const struct account_server *s, enum account_auth m);
+/* account_password_method: the first password method offered
+ * (cleartext or encrypted), or AUTH_COUNT when none is. */
+enum account_auth account_password_method(const struct account_server *s);
+/* account_oauth2_only: OAuth2 is offered and no password method is. */
+bool account_oauth2_only(const struct account_server *s);
+/* account_unverified_note: a translated sentence for the writers when
+ * s->unverified ("... not verified: REASON ..."), else NULL; free() it. */
+char *account_unverified_note(const struct account_server *s, const char *side);
+
 /* account_port: the server's port, or its default when 0. */
 uint16_t account_port(const struct account_server *s);
 /* account_username: the login name (the server's, else the address). */
@@ -104,7 +142,9 @@ bool account_validate(const struct account *a, bool allow_plaintext, struct ms_e
  * --json` report ("address", "recommended"), or an account object
  * {"address", "name", "incoming", "outgoing"}.  A server object has
  * "protocol", "host", "port", "security" and optionally "username",
- * "auth", "verified", "verified_at".  Fields present in the JSON replace
+ * "auth" (the primary method), "authentication" (every method, in the
+ * provider's order), "documentation_url", "documentation", "verified",
+ * "verified_at" and "reason" (why it is not verified).  Fields present in the JSON replace
  * those in a; the caller applies command-line options afterwards so that
  * they win.  Returns false with err set (ERR_USAGE) when the text is not
  * one of those shapes or a value is invalid. */

@@ -36,13 +36,16 @@ static bool server_from_json(json_t *j, struct account_server *s, bool outgoing,
 		err_set(err, ERR_USAGE, _("JSON: %s must be an object"), where);
 		return false;
 	}
-	const char *proto, *host, *security, *user, *auth, *when;
+	const char *proto, *host, *security, *user, *auth, *when, *doc_url, *doc_text, *reason;
 	if (!get_string(j, "protocol", &proto, where, err) ||
 	    !get_string(j, "host", &host, where, err) ||
 	    !get_string(j, "security", &security, where, err) ||
 	    !get_string(j, "username", &user, where, err) ||
 	    !get_string(j, "auth", &auth, where, err) ||
-	    !get_string(j, "verified_at", &when, where, err))
+	    !get_string(j, "verified_at", &when, where, err) ||
+	    !get_string(j, "documentation_url", &doc_url, where, err) ||
+	    !get_string(j, "documentation", &doc_text, where, err) ||
+	    !get_string(j, "reason", &reason, where, err))
 		return false;
 	if (!host || !*host) {
 		err_set(err, ERR_USAGE, _("JSON: %s has no \"host\""), where);
@@ -79,6 +82,26 @@ static bool server_from_json(json_t *j, struct account_server *s, bool outgoing,
 		        where);
 		return false;
 	}
+	/* Every method the provider offers, in its order.  Words this
+	 * version does not know are skipped: the list stays usable. */
+	enum account_auth methods[AUTH_COUNT];
+	size_t nm = 0;
+	json_t *list = json_object_get(j, "authentication");
+	if (list && !json_is_null(list) && !json_is_array(list)) {
+		err_set(err, ERR_USAGE, _("JSON: \"authentication\" in %s must be a list"), where);
+		return false;
+	}
+	for (size_t i = 0; list && i < json_array_size(list); i++) {
+		json_t *m = json_array_get(list, i);
+		enum account_auth one;
+		if (!json_is_string(m)) {
+			err_set(err, ERR_USAGE,
+			        _("JSON: \"authentication\" in %s must hold strings"), where);
+			return false;
+		}
+		if (account_auth_parse(json_string_value(m), &one) && nm < AUTH_COUNT)
+			methods[nm++] = one;
+	}
 	s->set = true;
 	s->proto = p;
 	account_set(&s->host, host);
@@ -86,11 +109,20 @@ static bool server_from_json(json_t *j, struct account_server *s, bool outgoing,
 	s->security = sec;
 	account_set(&s->username, user);
 	s->auth = am;
+	account_set_methods(s, methods, nm);
+	if (auth) /* an explicit primary wins over the list's first */
+		s->auth = am;
+	account_set(&s->doc_url, doc_url);
+	account_set(&s->doc_text, doc_text);
 	/* A probe object says "ok"; an account object may say "verified". */
 	json_t *v = json_object_get(j, "verified");
 	if (!v)
 		v = json_object_get(j, "ok");
 	s->verified = json_is_true(v);
+	/* Only an explicit false is news worth a note in every format; an
+	 * account object without the field says nothing either way. */
+	s->unverified = json_is_false(v);
+	account_set(&s->unverified_reason, s->unverified ? reason : NULL);
 	account_set(&s->verified_at, when);
 	/* A certificate trusted by its fingerprint: an account object says
 	 * "trusted_sha256"; a probe object (probe --trust-cert --json) says

@@ -7,6 +7,7 @@
 #include "base/escape.h"
 #include "base/i18n.h"
 #include "cli/cli.h"
+#include "account.h"
 #include "discover/discover.h"
 
 #include <jansson.h>
@@ -118,14 +119,74 @@ static json_t *server_json(const struct run *run, const struct disc_candidate *c
 	json_object_set_new(o, "port", json_integer(c->port));
 	json_object_set_new(o, "security", json_string(security_name(c->security)));
 	json_object_set_new(o, "username", json_string(user_of(run, c)));
+	/* The provider's methods: the primary (the first this version
+	 * knows) for older readers, and all of them in the file's order. */
+	if (c->nauth) {
+		json_t *all = json_array();
+		const char *primary = NULL;
+		for (size_t i = 0; i < c->nauth; i++) {
+			enum account_auth m;
+			if (!primary && account_auth_parse(c->auth[i], &m))
+				primary = account_auth_name(m);
+			json_array_append_new(all, json_string(c->auth[i]));
+		}
+		if (primary)
+			json_object_set_new(o, "auth", json_string(primary));
+		json_object_set_new(o, "authentication", all);
+	}
+	if (c->doc_url) {
+		json_object_set_new(o, "documentation_url", json_string(c->doc_url));
+		if (c->doc_text)
+			json_object_set_new(o, "documentation", json_string(c->doc_text));
+	}
 	/* What generate's settings sheet reports as verified, and when. */
 	json_object_set_new(o, "verified", json_boolean(c->verified));
 	if (c->verified) {
 		char when[32];
 		face_now_iso(when, sizeof when);
 		json_object_set_new(o, "verified_at", json_string(when));
+	} else {
+		json_object_set_new(o, "reason", json_string(disc_unverified_id(c->why)));
 	}
 	return o;
+}
+
+/* methods_text: "OAuth2, password-cleartext" (escaped), or NULL. */
+static char *methods_text(const struct disc_candidate *c)
+{
+	if (!c->nauth)
+		return NULL;
+	struct buf b = {0};
+	for (size_t i = 0; i < c->nauth; i++)
+		buf_addf(&b, "%s%s", i ? ", " : "", c->auth[i]);
+	char *e = escape_display_str(b.data);
+	buf_free(&b);
+	return e;
+}
+
+/* print_auth: the provider's methods next to the server's mechanisms,
+ * and a disagreement between them. */
+static void print_auth(const struct disc_candidate *c, const char *indent)
+{
+	char *m = methods_text(c);
+	const struct probe_result *r = c->probe;
+	if (m && r && r->caps.known && r->caps.nauth) {
+		struct buf b = {0};
+		for (size_t i = 0; i < r->caps.nauth; i++)
+			buf_addf(&b, "%s%s", i ? " " : "", r->caps.auth[i]);
+		char *e = escape_display_str(b.data);
+		printf(_("%ssign-in: %s (provider); %s (server)\n"), indent, m, e);
+		free(e);
+		buf_free(&b);
+	} else if (m) {
+		printf(_("%ssign-in: %s (provider)\n"), indent, m);
+	}
+	free(m);
+	char *note = disc_auth_note(c);
+	if (note) {
+		printf(_("%snote: %s\n"), indent, note);
+		free(note);
+	}
 }
 
 static void print_json(const struct run *run, const char *message)
@@ -160,9 +221,13 @@ static void print_json(const struct run *run, const char *message)
 		json_object_set_new(j, "verified", json_boolean(c->verified));
 		json_object_set_new(j, "problem",
 		                    c->problem ? json_string(c->problem) : json_null());
+		char *note = disc_auth_note(c);
+		json_object_set_new(j, "auth_note", note ? json_string(note) : json_null());
+		free(note);
 		if (c->probe) {
 			struct findings fnd = {0};
-			diag_probe(c->probe, &fnd);
+			struct diag_provider prov;
+			diag_probe_provider(c->probe, disc_provider(c, &prov) ? &prov : NULL, &fnd);
 			json_object_set_new(j, "probe", probe_to_json(c->probe, &fnd));
 			findings_free(&fnd);
 		}
@@ -195,6 +260,21 @@ static void print_json(const struct run *run, const char *message)
 	json_decref(o);
 }
 
+/* print_findings: why the test of a recommended server failed, with the
+ * server's own words and the provider's ways in (all escaped). */
+static void print_findings(const struct disc_candidate *c)
+{
+	struct findings fnd = {0};
+	struct diag_provider prov;
+	diag_probe_provider(c->probe, disc_provider(c, &prov) ? &prov : NULL, &fnd);
+	for (size_t i = 0; i < fnd.n; i++) {
+		printf("  %s: %s\n", diag_code_name(fnd.v[i].code), fnd.v[i].message);
+		if (fnd.v[i].fix_text[0])
+			printf(_("    Fix: %s\n"), fnd.v[i].fix_text);
+	}
+	findings_free(&fnd);
+}
+
 static void print_text(const struct run *run, const char *message)
 {
 	const struct disc_result *r = run->res;
@@ -204,9 +284,8 @@ static void print_text(const struct run *run, const char *message)
 			const struct disc_candidate *c = &r->v[i];
 			char *src = sources_text(c->sources, false);
 			char *host = escape_display_str(c->host);
-			const char *state = c->verified ? _("verified")
-			                    : c->tested ? _("failed")
-			                                : _("not tested");
+			const char *state =
+			    c->verified ? _("verified") : _(disc_unverified_id(c->why));
 			printf("  %-4s  %-28s %5u  %-9s  %-10s  %s\n", proto_label(c->proto), host,
 			       (unsigned)c->port, sec_label(c->security), state, src);
 			if (c->via[0] && c->best != DSRC_GUESS) {
@@ -219,6 +298,7 @@ static void print_text(const struct run *run, const char *message)
 				printf("        %s\n", p);
 				free(p);
 			}
+			print_auth(c, "        ");
 			free(src);
 			free(host);
 		}
@@ -228,7 +308,7 @@ static void print_text(const struct run *run, const char *message)
 		int idx = dir ? r->outgoing : r->incoming;
 		const char *what = dir ? _("Outgoing") : _("Incoming");
 		if (idx < 0) {
-			printf(_("%s  no verified server\n"), what);
+			printf(_("%s  no server found\n"), what);
 			continue;
 		}
 		const struct disc_candidate *c = &r->v[idx];
@@ -238,6 +318,25 @@ static void print_text(const struct run *run, const char *message)
 		printf(_("%s  %s  %s  %u  %s  user %s  (%s)\n"), what, proto_label(c->proto), host,
 		       (unsigned)c->port, sec_label(c->security), user, src);
 		free(src), free(host), free(user);
+		if (!c->verified && c->why == DUNV_FAILED)
+			printf("%s\n",
+			       _("  did not pass the test from here (the findings say why)"));
+		else if (!c->verified)
+			/* TRANSLATORS: %s: "not tested", "unreachable" or "login not
+			 * tried" (kept in English in JSON). */
+			printf(_("  found in the provider's configuration, not tested from here "
+			         "(%s)\n"),
+			       _(disc_unverified_id(c->why)));
+		print_auth(c, "  ");
+		if (c->probe && !c->verified)
+			print_findings(c);
+		if (c->doc_url) {
+			char *u = escape_display_str(c->doc_url);
+			char *t = c->doc_text ? escape_display_str(c->doc_text) : NULL;
+			printf(_("  provider's page: %s%s%s%s\n"), u, t ? " (" : "", t ? t : "",
+			       t ? ")" : "");
+			free(u), free(t);
+		}
 		struct disagreement v[DSRC_COUNT];
 		size_t n = disagreements(r, dir, v);
 		for (size_t i = 0; i < n; i++) {
@@ -273,25 +372,24 @@ static int exit_for(const struct disc_result *r, char *msg, size_t len)
 		         r->domain);
 		return EXIT_CHECK_FAILED;
 	}
-	if (r->incoming >= 0 && r->outgoing >= 0)
-		return EXIT_OK;
-	/* Found, but a direction has no verified server: say why through the
-	 * best tested candidate's failure. */
+	/* Found: 0 only when both directions are recommended and verified
+	 * (DESIGN.md: 1 also means "found but not verified"). */
 	for (int dir = 0; dir < 2; dir++) {
-		if ((dir ? r->outgoing : r->incoming) >= 0)
-			continue;
-		for (size_t i = 0; i < r->n; i++) {
-			const struct disc_candidate *c = &r->v[i];
-			if ((c->proto == PROTO_SMTP) != dir || !c->tested)
-				continue;
-			snprintf(msg, len, _("No verified %s server for %s."),
+		int idx = dir ? r->outgoing : r->incoming;
+		if (idx < 0) {
+			snprintf(msg, len, _("No %s server found for %s."),
 			         dir ? _("outgoing") : _("incoming"), r->domain);
-			return c->probe ? (int)cli_exit_for(c->probe) : EXIT_NETWORK;
+			return EXIT_CHECK_FAILED;
 		}
-		snprintf(msg, len, _("No %s server found for %s."),
-		         dir ? _("outgoing") : _("incoming"), r->domain);
-		return EXIT_CHECK_FAILED;
 	}
+	const struct disc_candidate *in = &r->v[r->incoming], *out = &r->v[r->outgoing];
+	if (in->verified && out->verified)
+		return EXIT_OK;
+	snprintf(msg, len,
+	         _("Settings for %s found but not verified (incoming: %s, outgoing: %s); "
+	           "generate --from-json writes them with a note saying so."),
+	         r->domain, in->verified ? _("verified") : _(disc_unverified_id(in->why)),
+	         out->verified ? _("verified") : _(disc_unverified_id(out->why)));
 	return EXIT_CHECK_FAILED;
 }
 

@@ -44,6 +44,8 @@ static bool server_option(const char *opt, const char *arg, enum ms_proto proto,
 	s->port = port;
 	s->verified = false; /* what a report verified was another server */
 	account_set(&s->verified_at, NULL);
+	s->unverified = false; /* ...and what it did not verify, too */
+	account_set(&s->unverified_reason, NULL);
 	return true;
 }
 

@@ -8,6 +8,7 @@
 #ifndef MS_DIAG_H
 #define MS_DIAG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* The cause a probe records when it stops, or an observation it makes.
@@ -45,6 +46,7 @@ enum diag_code {
 	DIAG_SUBMISSION_ON_PORT_25,
 	DIAG_SENDER_REFUSED,
 	DIAG_RECIPIENT_REFUSED,
+	DIAG_APP_PASSWORD_REQUIRED,
 	DIAG_CODE_COUNT
 };
 
@@ -82,6 +84,28 @@ const char *diag_severity_name(enum diag_severity sev);
 /* diag_probe: evaluate every rule against one probe result, appending
  * findings to out (errors first, in table order). */
 void diag_probe(const struct probe_result *r, struct findings *out);
+
+/* What the provider's configuration (autoconfig/ISPDB) says about
+ * signing in to the probed server, so that a failed login can be
+ * explained for that provider.  Strings are raw (escaped on use). */
+struct diag_provider {
+	bool oauth2;          /* it offers OAuth2 */
+	bool password;        /* it offers a password login */
+	const char *doc_url;  /* its page for people, or NULL */
+	const char *doc_text; /* that page's description, or NULL */
+};
+/* diag_probe_provider: diag_probe with the provider's word (p may be
+ * NULL).  A login refusal then also says which of app passwords and
+ * OAuth2 the provider offers and links its page; app-password-required
+ * is found when the server says so (IMAP [ALERT], SMTP 534 5.7.9, the
+ * words "application-specific password") or the provider's page does. */
+void diag_probe_provider(const struct probe_result *r, const struct diag_provider *p,
+                         struct findings *out);
+/* diag_login_explanation: the server's own explanation of a refused
+ * login, escaped for display: the IMAP response code and text ("[ALERT]
+ * ..."), the SMTP reply with its enhanced code ("534 5.7.9 ..."), the
+ * POP3 text ("[AUTH] ..."); NULL when there is none.  free() it. */
+char *diag_login_explanation(const struct probe_result *r);
 void findings_free(struct findings *f);
 
 #endif

@@ -472,17 +472,130 @@ static bool app_password_host(const char *host)
 	return false;
 }
 
+/* The provider's word for the probe being explained (diag_probe_provider
+ * sets it for the length of one call; the engine is single-threaded). */
+static const struct diag_provider *cur_provider;
+
+char *diag_login_explanation(const struct probe_result *r)
+{
+	const char *t = r->login_reply;
+	if (!t || !*t)
+		return NULL;
+	if (r->proto == PROTO_IMAP) {
+		/* "TAG NO text": drop the tag and the status word. */
+		const char *sp = strchr(t, ' ');
+		if (sp) {
+			sp += strspn(sp, " ");
+			if (strncasecmp(sp, "NO ", 3) == 0 || strncasecmp(sp, "BAD ", 4) == 0)
+				t = strchr(sp, ' ') + 1;
+		}
+	} else if (r->proto == PROTO_POP3) {
+		if (strncmp(t, "-ERR", 4) == 0)
+			t += 4;
+	}
+	t += strspn(t, " ");
+	if (!*t)
+		return NULL;
+	return escape_display_str(t);
+}
+
+/* says_app_password: the server's refusal says a normal password is not
+ * accepted here. */
+static bool says_app_password(const struct probe_result *r)
+{
+	const char *t = r->login_reply;
+	if (r->login != LOGIN_FAILED || !t)
+		return false;
+	static const char *const words[] = {"application-specific password",
+	                                    "application specific password",
+	                                    "app-specific password", "app password"};
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strcasestr(t, words[i]))
+			return true;
+	/* RFC 4954: 534 5.7.9 "authentication mechanism is too weak" - how
+	 * Gmail refuses an account password once two-step login is on. */
+	return r->proto == PROTO_SMTP && strncmp(t, "534", 3) == 0 && strstr(t, "5.7.9");
+}
+
+static bool provider_says_app_password(void)
+{
+	const struct diag_provider *p = cur_provider;
+	return p && p->doc_text &&
+	       (strcasestr(p->doc_text, "app password") ||
+	        strcasestr(p->doc_text, "application-specific password") ||
+	        strcasestr(p->doc_text, "app-specific password"));
+}
+
+/* add_explanation: the server's own words about the refused login. */
+static void add_explanation(const struct probe_result *r, struct buf *msg)
+{
+	char *e = diag_login_explanation(r);
+	if (!e) {
+		add_reply(r, msg);
+		return;
+	}
+	buf_addf(msg, _(" The server said: \"%s\"."), e);
+	free(e);
+}
+
+/* add_provider_ways: which ways in the provider offers, with its page. */
+static void add_provider_ways(struct buf *fx)
+{
+	const struct diag_provider *p = cur_provider;
+	if (!p)
+		return;
+	if (p->oauth2 && p->password)
+		buf_adds(fx, _(" The provider's configuration offers OAuth2 and a password login: "
+		               "use an app password made in your account's security settings, or "
+		               "OAuth2 (Thunderbird signs in in a browser window)."));
+	else if (p->oauth2)
+		buf_adds(fx, _(" The provider's configuration offers only OAuth2: sign in with a "
+		               "client that does OAuth2, or give mutt/msmtp a token command."));
+	else if (p->password)
+		buf_adds(fx, _(" The provider's configuration offers a password login; if two-step "
+		               "verification is on, the provider may want an app password."));
+	if (p->doc_url) {
+		char *u = escape_display_str(p->doc_url);
+		buf_addf(fx, _(" The provider's page: %s"), u);
+		free(u);
+	}
+}
+
 static void x_auth_failed(const struct probe_result *r, struct buf *msg, struct buf *fx,
                           struct diag_fix *f)
 {
 	add_err(r, msg);
-	add_reply(r, msg);
+	add_explanation(r, msg);
 	buf_adds(fx, _("Check the password. Servers differ in the user name they expect: the "
 	               "full address (name@example.org) or only the part before the @."));
-	if (app_password_host(r->host) || caps_has_auth(&r->caps, "XOAUTH2") ||
-	    caps_has_auth(&r->caps, "OAUTHBEARER"))
+	if (cur_provider)
+		add_provider_ways(fx);
+	else if (app_password_host(r->host) || caps_has_auth(&r->caps, "XOAUTH2") ||
+	         caps_has_auth(&r->caps, "OAUTHBEARER"))
 		buf_adds(fx, _(" If two-step verification is on for this account, the provider "
 		               "wants an app password here, not your usual one."));
+}
+
+static bool app_password_required(const struct probe_result *r)
+{
+	return r->login == LOGIN_FAILED && (says_app_password(r) || provider_says_app_password());
+}
+
+static void x_app_password(const struct probe_result *r, struct buf *msg, struct buf *fx,
+                           struct diag_fix *f)
+{
+	char *e = diag_login_explanation(r);
+	if (says_app_password(r) && e)
+		buf_addf(msg,
+		         _("The server says your normal password is not accepted here: \"%s\"."),
+		         e);
+	else
+		buf_adds(msg, _("The provider says your normal password is not accepted here once "
+		                "two-step verification is on."));
+	free(e);
+	buf_adds(fx, _("Create an app password with the provider and use it instead of your "
+	               "usual password, or sign in with OAuth2."));
+	add_provider_ways(fx);
 }
 
 static bool oauth_only(const struct probe_result *r)
@@ -497,6 +610,7 @@ static void x_oauth_only(const struct probe_result *r, struct buf *msg, struct b
 	                "browser sign-in; a plain password will not work."));
 	buf_adds(fx, _("Create an app password with the provider if it offers them, or use a "
 	               "client that supports OAuth2 for this account."));
+	add_provider_ways(fx);
 }
 
 static void x_no_mech(const struct probe_result *r, struct buf *msg, struct buf *fx,
@@ -568,6 +682,8 @@ static const struct rule rules[] = {
     {DIAG_SUBMISSION_ON_PORT_25, "submission-on-port-25", SEV_WARNING, port25, x_port25},
     {DIAG_SENDER_REFUSED, "sender-refused", SEV_ERROR, NULL, x_sender},
     {DIAG_RECIPIENT_REFUSED, "recipient-refused", SEV_ERROR, NULL, x_recipient},
+    {DIAG_APP_PASSWORD_REQUIRED, "app-password-required", SEV_ERROR, app_password_required,
+     x_app_password},
 };
 
 const char *diag_code_name(enum diag_code code)
@@ -603,6 +719,14 @@ void diag_probe(const struct probe_result *r, struct findings *out)
 	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
 		if (rules[i].applies && rules[i].code != r->cause && rules[i].applies(r))
 			add_finding(out, &rules[i], r);
+}
+
+void diag_probe_provider(const struct probe_result *r, const struct diag_provider *p,
+                         struct findings *out)
+{
+	cur_provider = p;
+	diag_probe(r, out);
+	cur_provider = NULL;
 }
 
 void findings_free(struct findings *f)

@@ -13,7 +13,17 @@
 #include <strings.h>
 
 /* Which field of the current server a text node belongs to. */
-enum field { F_NONE, F_HOST, F_PORT, F_SOCKET, F_USER, F_AUTH, F_DISPLAY };
+enum field {
+	F_NONE,
+	F_HOST,
+	F_PORT,
+	F_SOCKET,
+	F_USER,
+	F_AUTH,
+	F_DISPLAY,
+	F_DOC_DESCR,
+	F_ENABLE_INSTR
+};
 
 struct pstate {
 	XML_Parser p;
@@ -28,7 +38,11 @@ struct pstate {
 	bool text_overflow;
 	/* the server being read */
 	enum ms_proto proto;
-	struct buf host, port, socket, user, auth;
+	struct buf host, port, socket, user;
+	char auth[AUTOCONFIG_MAX_AUTH][AUTOCONFIG_AUTH_LEN];
+	size_t nauth;
+	/* inside the first <documentation> / <enable> (depth, 0 outside) */
+	int doc_depth, enable_depth;
 	const char *local, *domain;
 	struct ac_config *out;
 	const char *fail; /* why parsing was stopped, untranslated */
@@ -47,6 +61,25 @@ static void stop(struct pstate *s, const char *why)
 	if (!s->fail)
 		s->fail = why;
 	XML_StopParser(s->p, XML_FALSE);
+}
+
+bool autoconfig_url_ok(const char *u)
+{
+	size_t n = strlen(u);
+	if (n > 500 || (strncmp(u, "https://", 8) != 0 && strncmp(u, "http://", 7) != 0))
+		return false;
+	for (const unsigned char *p = (const unsigned char *)u; *p; p++)
+		if (*p <= ' ' || *p >= 0x7f || strchr("\"'<>\\`$", *p))
+			return false;
+	return n > 8;
+}
+
+static void start_field(struct pstate *s, enum field f)
+{
+	s->field = f;
+	s->field_depth = s->depth;
+	buf_reset(&s->text);
+	s->text_overflow = false;
 }
 
 static void on_start(void *ud, const XML_Char *name, const XML_Char **atts)
@@ -68,12 +101,36 @@ static void on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		s->provider_depth = 2;
 		return;
 	}
+	/* The provider's pages: inside <emailProvider>, or (as in the
+	 * ISPDB's gmail.com entry) beside it.  The first usable one counts. */
+	bool page = strcmp(name, "documentation") == 0 || strcmp(name, "enable") == 0;
+	if (page && (s->depth == 2 || (s->provider_depth > 0 && s->depth == 3))) {
+		const char *url = attr(atts, strcmp(name, "enable") == 0 ? "visiturl" : "url");
+		if (strcmp(name, "documentation") == 0 && !s->out->doc_url && url &&
+		    autoconfig_url_ok(url)) {
+			s->out->doc_url = xstrdup(url);
+			s->doc_depth = s->depth;
+		}
+		if (strcmp(name, "enable") == 0 && !s->out->enable_url && url &&
+		    autoconfig_url_ok(url)) {
+			s->out->enable_url = xstrdup(url);
+			s->enable_depth = s->depth;
+		}
+		return;
+	}
+	if (s->doc_depth && s->depth == s->doc_depth + 1 && strcmp(name, "descr") == 0 &&
+	    !s->out->doc_text) {
+		start_field(s, F_DOC_DESCR);
+		return;
+	}
+	if (s->enable_depth && s->depth == s->enable_depth + 1 &&
+	    strcmp(name, "instruction") == 0 && !s->out->enable_text) {
+		start_field(s, F_ENABLE_INSTR);
+		return;
+	}
 	if (s->provider_depth && s->depth == 3) {
 		if (strcmp(name, "displayName") == 0 && !s->out->display_name) {
-			s->field = F_DISPLAY;
-			s->field_depth = s->depth;
-			buf_reset(&s->text);
-			s->text_overflow = false;
+			start_field(s, F_DISPLAY);
 			return;
 		}
 		bool in = strcmp(name, "incomingServer") == 0;
@@ -90,7 +147,8 @@ static void on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		else if (type && outg && strcmp(type, "smtp") == 0)
 			s->proto = PROTO_SMTP, s->server_known = true;
 		buf_reset(&s->host), buf_reset(&s->port), buf_reset(&s->socket);
-		buf_reset(&s->user), buf_reset(&s->auth);
+		buf_reset(&s->user);
+		s->nauth = 0;
 		return;
 	}
 	if (s->server_depth && s->depth == s->server_depth + 1) {
@@ -102,12 +160,8 @@ static void on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		    {"username", F_USER}, {"authentication", F_AUTH},
 		};
 		for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-			if (strcmp(name, fields[i].name) == 0) {
-				s->field = fields[i].f;
-				s->field_depth = s->depth;
-				buf_reset(&s->text);
-				s->text_overflow = false;
-			}
+			if (strcmp(name, fields[i].name) == 0)
+				start_field(s, fields[i].f);
 	}
 }
 
@@ -228,7 +282,38 @@ static void finish_server(struct pstate *s)
 	v->port = (uint16_t)port;
 	v->security = sec;
 	v->username = substitute(s->user.data ? s->user.data : "", s->local, s->domain);
-	snprintf(v->auth, sizeof v->auth, "%s", s->auth.data ? s->auth.data : "");
+	memcpy(v->auth, s->auth, sizeof v->auth);
+	v->nauth = s->nauth;
+}
+
+/* add_auth: one more <authentication> of the current server. */
+static void add_auth(struct pstate *s)
+{
+	struct buf t = {0};
+	set_trimmed(&t, &s->text);
+	const char *w = t.data ? t.data : "";
+	bool keep = !s->text_overflow && *w && strlen(w) < AUTOCONFIG_AUTH_LEN &&
+	            s->nauth < AUTOCONFIG_MAX_AUTH;
+	for (const char *c = w; keep && *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9') || *c == '-' || *c == '_'))
+			keep = false;
+	for (size_t i = 0; keep && i < s->nauth; i++)
+		if (strcasecmp(s->auth[i], w) == 0)
+			keep = false;
+	if (keep)
+		snprintf(s->auth[s->nauth++], AUTOCONFIG_AUTH_LEN, "%s", w);
+	buf_free(&t);
+}
+
+/* take_text: the trimmed text of the field just ended, or NULL. */
+static char *take_text(struct pstate *s)
+{
+	if (s->text_overflow)
+		return NULL;
+	struct buf t = {0};
+	set_trimmed(&t, &s->text);
+	return buf_steal(&t);
 }
 
 static void on_end(void *ud, const XML_Char *name)
@@ -250,14 +335,16 @@ static void on_end(void *ud, const XML_Char *name)
 			dst = &s->user;
 			break;
 		case F_AUTH:
-			dst = s->auth.len ? NULL : &s->auth;
+			add_auth(s);
 			break;
 		case F_DISPLAY:
-			if (!s->text_overflow) {
-				struct buf t = {0};
-				set_trimmed(&t, &s->text);
-				s->out->display_name = buf_steal(&t);
-			}
+			s->out->display_name = take_text(s);
+			break;
+		case F_DOC_DESCR:
+			s->out->doc_text = take_text(s);
+			break;
+		case F_ENABLE_INSTR:
+			s->out->enable_text = take_text(s);
 			break;
 		case F_NONE:
 			break;
@@ -272,6 +359,10 @@ static void on_end(void *ud, const XML_Char *name)
 		finish_server(s);
 		s->server_depth = 0;
 	}
+	if (s->doc_depth && s->depth == s->doc_depth)
+		s->doc_depth = 0;
+	if (s->enable_depth && s->depth == s->enable_depth)
+		s->enable_depth = 0;
 	if (s->provider_depth && s->depth == s->provider_depth)
 		s->provider_depth = -1; /* only the first emailProvider counts */
 	s->depth--;
@@ -330,7 +421,7 @@ bool autoconfig_parse(const char *data, size_t len, const char *local, const cha
 	}
 	XML_ParserFree(s.p);
 	buf_free(&s.text), buf_free(&s.host), buf_free(&s.port), buf_free(&s.socket);
-	buf_free(&s.user), buf_free(&s.auth);
+	buf_free(&s.user);
 	return good;
 }
 
@@ -342,5 +433,9 @@ void autoconfig_free(struct ac_config *c)
 	}
 	free(c->v);
 	free(c->display_name);
+	free(c->doc_url);
+	free(c->doc_text);
+	free(c->enable_url);
+	free(c->enable_text);
 	memset(c, 0, sizeof *c);
 }

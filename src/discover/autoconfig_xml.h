@@ -3,7 +3,9 @@
  * Parses what a provider file, a domain's autoconfig server or the ISPDB
  * sends: <clientConfig><emailProvider> with <incomingServer type="imap|
  * pop3"> and <outgoingServer type="smtp">, each with hostname, port,
- * socketType (SSL|STARTTLS|plain), username and authentication.  Unknown
+ * socketType (SSL|STARTTLS|plain), username and every authentication
+ * method in file order; and the provider's <documentation url=...> (with
+ * its <descr>) and <enable visiturl=...> (with its <instruction>).  Unknown
  * elements and server types (exchange, ews...) are ignored, as Thunderbird
  * does.  %EMAILADDRESS%, %EMAILLOCALPART% and %EMAILDOMAIN% are replaced
  * in hostname and username.
@@ -30,6 +32,9 @@
 #define AUTOCONFIG_MAX_DEPTH   16
 #define AUTOCONFIG_MAX_TEXT    512
 #define AUTOCONFIG_MAX_SERVERS 32
+/* <authentication> values kept per server (the format defines nine). */
+#define AUTOCONFIG_MAX_AUTH 8
+#define AUTOCONFIG_AUTH_LEN 24
 
 struct ac_server {
 	enum ms_proto proto;
@@ -37,13 +42,24 @@ struct ac_server {
 	uint16_t port;
 	enum ms_security security;
 	char *username; /* substituted; "" when the file names none */
-	char auth[32];  /* first <authentication>, e.g. "password-cleartext" */
+	/* every <authentication> in file order (the provider's preference),
+	 * e.g. "OAuth2", "password-cleartext"; unknown words are kept too,
+	 * duplicates and overlong ones dropped; nauth == 0 when none */
+	char auth[AUTOCONFIG_MAX_AUTH][AUTOCONFIG_AUTH_LEN];
+	size_t nauth;
 };
 
 struct ac_config {
 	struct ac_server *v; /* in file order: the provider's preference */
 	size_t n;
 	char *display_name; /* raw, may be NULL: escape before display */
+	/* The provider's pages for people: the first <documentation url>
+	 * and its first <descr>, and the first <enable visiturl> with its
+	 * <instruction>.  URLs only when they are http(s) and printable
+	 * ASCII without spaces (autoconfig_url_ok); texts raw (escape before
+	 * display).  Each may be NULL. */
+	char *doc_url, *doc_text;
+	char *enable_url, *enable_text;
 };
 
 /* autoconfig_parse: parse len bytes; local and domain (A-labels) fill the
@@ -56,5 +72,8 @@ bool autoconfig_parse(const char *data, size_t len, const char *local, const cha
 void autoconfig_free(struct ac_config *c);
 /* autoconfig_host_ok: a plausible DNS host name (LDH labels, <= 253). */
 bool autoconfig_host_ok(const char *host);
+/* autoconfig_url_ok: "http://" or "https://" then at most 500 printable
+ * ASCII characters without spaces, quotes, '<', '>' or backslash. */
+bool autoconfig_url_ok(const char *url);
 
 #endif

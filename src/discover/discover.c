@@ -239,9 +239,80 @@ struct disc_candidate *disc_add(struct discover *d, enum disc_source s, int orde
 void disc_add_config(struct discover *d, enum disc_source s, const struct ac_config *c,
                      const char *via)
 {
-	for (size_t i = 0; i < c->n; i++)
-		disc_add(d, s, (int)i, c->v[i].proto, c->v[i].host, c->v[i].port, c->v[i].security,
-		         c->v[i].username, via);
+	const char *url = c->doc_url ? c->doc_url : c->enable_url;
+	const char *text = c->doc_url ? c->doc_text : c->enable_text;
+	for (size_t i = 0; i < c->n; i++) {
+		struct disc_candidate *k =
+		    disc_add(d, s, (int)i, c->v[i].proto, c->v[i].host, c->v[i].port,
+		             c->v[i].security, c->v[i].username, via);
+		/* The most trusted file that names the server speaks for it. */
+		if (k->best != s || (k->nauth && k->order != (int)i))
+			continue;
+		memcpy(k->auth, c->v[i].auth, sizeof k->auth);
+		k->nauth = c->v[i].nauth;
+		free(k->doc_url), free(k->doc_text);
+		k->doc_url = url ? xstrdup(url) : NULL;
+		k->doc_text = url && text ? xstrdup(text) : NULL;
+	}
+}
+
+const char *disc_unverified_id(enum disc_unverified w)
+{
+	/* N_(): stable English in JSON, translated where people read it. */
+	static const char *const ids[] = {"", N_("not tested"), N_("unreachable"),
+	                                  N_("login not tried"), N_("test failed")};
+	return ids[w];
+}
+
+/* What a provider's method word means for a server's SASL list. */
+static bool file_says(const struct disc_candidate *c, const char *word)
+{
+	for (size_t i = 0; i < c->nauth; i++)
+		if (strcasecmp(c->auth[i], word) == 0)
+			return true;
+	return false;
+}
+
+bool disc_provider(const struct disc_candidate *c, struct diag_provider *out)
+{
+	if (!c->nauth)
+		return false;
+	out->oauth2 = file_says(c, "OAuth2");
+	out->password = file_says(c, "password-cleartext") || file_says(c, "password-encrypted");
+	out->doc_url = c->doc_url;
+	out->doc_text = c->doc_text;
+	return true;
+}
+
+char *disc_auth_note(const struct disc_candidate *c)
+{
+	const struct probe_result *r = c->probe;
+	if (!c->nauth || !r || !r->caps.known || !r->tls.handshake_done)
+		return NULL;
+	const struct caps *k = &r->caps;
+	bool srv_oauth = caps_has_auth(k, "XOAUTH2") || caps_has_auth(k, "OAUTHBEARER");
+	/* IMAP's LOGIN command and POP3's USER/PASS carry a password
+	 * without SASL. */
+	bool srv_password = caps_has_auth(k, "PLAIN") || caps_has_auth(k, "LOGIN") ||
+	                    caps_has_auth(k, "CRAM-MD5") ||
+	                    (r->proto == PROTO_IMAP && !k->login_disabled) ||
+	                    (r->proto == PROTO_POP3 && k->user);
+	bool file_password =
+	    file_says(c, "password-cleartext") || file_says(c, "password-encrypted");
+	bool file_oauth = file_says(c, "OAuth2");
+	if (file_password && !srv_password && srv_oauth)
+		return xstrdup(_("the provider's configuration offers a password login, but the "
+		                 "server takes only OAuth2 here"));
+	if (file_password && !srv_password && !srv_oauth && k->nauth)
+		return xstrdup(_("the provider's configuration offers a password login, but the "
+		                 "server offers no password mechanism here"));
+	if (file_oauth && !srv_oauth && k->nauth)
+		return xstrdup(_("the provider's configuration offers OAuth2, but the server "
+		                 "does not (no XOAUTH2 or OAUTHBEARER)"));
+	if (!file_oauth && !file_password && srv_password)
+		return xstrdup(_("the provider's configuration names no password login, but the "
+		                 "server takes passwords"));
+	return NULL;
 }
 
 static bool prefer_pop3_for_sort;
@@ -362,8 +433,24 @@ static void on_probe(void *arg, struct probe_result *r)
 	c->tested = true;
 	c->verified = r->ok;
 	c->probe = r;
-	if (!r->ok)
+	if (!r->ok) {
 		c->problem = xstrdup(r->err.msg);
+		switch (r->cause) {
+		case DIAG_DNS_FAILURE:
+		case DIAG_CONNECTION_REFUSED:
+		case DIAG_CONNECTION_TIMEOUT:
+			c->why = DUNV_UNREACHABLE;
+			break;
+		case DIAG_OAUTH_ONLY:
+		case DIAG_NO_AUTH_MECHANISM:
+		case DIAG_LOGIN_DISABLED:
+			c->why = r->tls.handshake_done ? DUNV_LOGIN_NOT_TRIED : DUNV_FAILED;
+			break;
+		default:
+			c->why = r->cancelled ? DUNV_NOT_TESTED : DUNV_FAILED;
+			break;
+		}
+	}
 	verify_one_done(j->d);
 }
 
@@ -376,6 +463,7 @@ static void on_verify_addrs(void *arg, const struct ms_err *err, const struct co
 	if (err || n == 0) {
 		c->tested = true;
 		c->problem = err ? xstrdup(err->msg) : xasprintf(_("%s does not resolve"), c->host);
+		c->why = DUNV_UNREACHABLE;
 		verify_one_done(d);
 		return;
 	}
@@ -453,11 +541,24 @@ static void finish(void *arg, int revents)
 	r->incoming = r->outgoing = -1;
 	for (size_t i = 0; i < r->n; i++) {
 		struct disc_candidate *c = &r->v[i];
+		if (!c->verified && c->why == DUNV_NONE)
+			c->why = DUNV_NOT_TESTED;
 		int *slot = c->proto == PROTO_SMTP ? &r->outgoing : &r->incoming;
 		if (c->verified && *slot < 0 &&
 		    (c->security != SEC_PLAIN || d->opt.allow_plaintext))
 			*slot = (int)i;
 	}
+	/* Nothing verified in a direction: the best-ranked usable candidate
+	 * is still the provider's answer, recommended as not verified - one
+	 * that could not be tried before one whose test failed. */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < r->n; i++) {
+			struct disc_candidate *c = &r->v[i];
+			int *slot = c->proto == PROTO_SMTP ? &r->outgoing : &r->incoming;
+			if (*slot < 0 && (c->security != SEC_PLAIN || d->opt.allow_plaintext) &&
+			    (pass == 1 || c->why != DUNV_FAILED))
+				*slot = (int)i;
+		}
 	r->total_ms = (int)(loop_now_ms() - d->t0);
 	for (int s = 0; s < DSRC_COUNT; s++)
 		if (d->run[s].timer)
@@ -548,6 +649,8 @@ void disc_result_free(struct disc_result *r)
 		free(c->username);
 		free(c->via);
 		free(c->problem);
+		free(c->doc_url);
+		free(c->doc_text);
 		if (c->probe)
 			probe_result_free(c->probe);
 	}

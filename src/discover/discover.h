@@ -26,13 +26,17 @@
  * named it), ranked - IMAP above POP3 unless POP3 is preferred, implicit
  * TLS above STARTTLS, plaintext only when allowed, then source trust -
  * and the best DISCOVER_VERIFY_MAX per direction are probed live at once.
- * The recommendation per direction is the best-ranked verified candidate.
+ * The recommendation per direction is the best-ranked verified candidate;
+ * when none is verified, the best-ranked candidate that may be used at all
+ * (not plaintext unless allowed), with its reason (disc_candidate.why):
+ * settings from a provider's configuration are still settings.
  */
 #ifndef MS_DISCOVER_H
 #define MS_DISCOVER_H
 
 #include "base/err.h"
 #include "base/loop.h"
+#include "discover/autoconfig_xml.h"
 #include "net/override.h"
 #include "observer.h"
 #include "probe/probe.h"
@@ -82,6 +86,18 @@ struct disc_options {
 	const char *const *isp_dirs;
 };
 
+/* Why a candidate (or the recommendation) is not verified. */
+enum disc_unverified {
+	DUNV_NONE = 0,
+	DUNV_NOT_TESTED,      /* never probed (ranked too low, plaintext, cancelled) */
+	DUNV_UNREACHABLE,     /* does not resolve, refused, timed out */
+	DUNV_LOGIN_NOT_TRIED, /* reached over TLS, but no login this client can make */
+	DUNV_FAILED,          /* probed and something failed (TLS, certificate, login) */
+};
+/* disc_unverified_id: "not tested", "unreachable", "login not tried",
+ * "test failed" (stable English, for JSON and generate's note). */
+const char *disc_unverified_id(enum disc_unverified w);
+
 struct disc_candidate {
 	enum ms_proto proto;
 	char *host;
@@ -96,6 +112,14 @@ struct disc_candidate {
 	bool verified;              /* the probe succeeded */
 	struct probe_result *probe; /* when tested */
 	char *problem;              /* tested but not verified, or not tested: why */
+	enum disc_unverified why;   /* DUNV_NONE when verified */
+	/* From the most trusted autoconfig-format source that named it: the
+	 * provider's <authentication> methods in its order (nauth == 0 for
+	 * SRV and guessing, which say nothing about them) and its page for
+	 * people (documentation, else the "enable" page), raw, or NULL. */
+	char auth[AUTOCONFIG_MAX_AUTH][AUTOCONFIG_AUTH_LEN];
+	size_t nauth;
+	char *doc_url, *doc_text;
 };
 
 struct disc_source_report {
@@ -111,7 +135,8 @@ struct disc_result {
 	struct disc_candidate *v; /* ranked best first */
 	size_t n;
 	struct disc_source_report src[DSRC_COUNT];
-	int incoming, outgoing; /* index into v of the recommendation, or -1 */
+	int incoming, outgoing; /* index into v of the recommendation, or -1;
+	                           it may be unverified (see its .verified) */
 	int total_ms;
 };
 
@@ -153,5 +178,16 @@ const char *const *discover_default_isp_dirs(void);
  * address's own domain and duplicates.  Returns the count (at most 2);
  * out[i] are malloc'ed. */
 size_t discover_parents(const char *mx, const char *own_domain, char *out[2]);
+
+/* disc_auth_note: when the provider's methods and the server's SASL
+ * mechanisms (after TLS) disagree - the file offers a password but the
+ * server takes only OAuth2, or the file names only OAuth2 but the server
+ * takes passwords - a translated sentence saying so; NULL otherwise or
+ * when either side is unknown.  free() it. */
+char *disc_auth_note(const struct disc_candidate *c);
+/* disc_provider: what the candidate's provider file says about signing
+ * in, for diag_probe_provider; false (out untouched) when no file named
+ * any method.  out's strings point into c. */
+bool disc_provider(const struct disc_candidate *c, struct diag_provider *out);
 
 #endif

@@ -140,6 +140,7 @@ static void finish(struct probe *p)
 		p->conn = NULL;
 	}
 	buf_free(&p->line);
+	buf_free(&p->reply);
 	probe_done_fn done = p->done;
 	void *arg = p->done_arg;
 	free(p);

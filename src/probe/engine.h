@@ -48,8 +48,9 @@ struct probe {
 	bool finished;
 	bool *finished_flag; /* set while probe_start may finish at once */
 	size_t lines_in_response;
-	int tag;       /* IMAP tag counter */
-	bool in_reply; /* SMTP: inside a multi-line reply */
+	int tag;          /* IMAP tag counter */
+	bool in_reply;    /* SMTP: inside a multi-line reply */
+	struct buf reply; /* SMTP: the lines of the reply so far (login answers) */
 	struct buf line;
 	char tagstr[16];
 };

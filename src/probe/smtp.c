@@ -41,6 +41,7 @@ static void smtp_command(struct probe *p, const char *cmd, const char *shown, in
 {
 	p->state = next;
 	p->in_reply = false;
+	buf_reset(&p->reply);
 	probe_send(p, cmd, shown);
 	probe_expect(p);
 }
@@ -204,9 +205,12 @@ static void smtp_reply(struct probe *p, int code, const char *first)
 			smtp_after_login(p);
 			return;
 		}
+		/* The whole refusal: providers explain over several lines
+		 * ("534-5.7.9 Application-specific password required...",
+		 * "534 5.7.9 https://..."); kept as one line of text. */
 		r->login = LOGIN_FAILED;
-		r->login_reply = xstrdup(first);
-		probe_fail(p, DIAG_AUTH_FAILED, ERR_AUTH, first, "%s",
+		r->login_reply = p->reply.len ? xstrdup(p->reply.data) : xstrdup(first);
+		probe_fail(p, DIAG_AUTH_FAILED, ERR_AUTH, r->login_reply, "%s",
 		           _("the server refused the user name or password"));
 		return;
 	case SMTP_MAIL:
@@ -277,6 +281,22 @@ static void smtp_line(struct probe *p, const char *line, size_t len)
 		/* The first line names the server; the rest are keywords. */
 		if (p->in_reply)
 			caps_smtp_ehlo_line(&r->caps, text, tlen);
+	}
+	if (p->state == SMTP_AUTH || p->state == SMTP_AUTH_LOGIN_PASS) {
+		/* "534 5.7.9 first text second text": the code once, then
+		 * each line's text (its enhanced code repeated is dropped). */
+		const char *t = text;
+		size_t tl = tlen;
+		if (p->reply.len) {
+			size_t ec = strspn(t, "0123456789.");
+			if (ec >= 5 && ec < tl && t[ec] == ' ')
+				t += ec + 1, tl -= ec + 1;
+			buf_addc(&p->reply, ' ');
+		} else {
+			buf_addf(&p->reply, "%d ", code);
+		}
+		if (p->reply.len + tl < ERR_REPLY_MAX)
+			buf_add(&p->reply, t, tl);
 	}
 	if (!last) {
 		p->in_reply = true;

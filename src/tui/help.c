@@ -96,6 +96,8 @@ static const struct {
             "  c        the certificate, when it could not be verified\n"
             "  r        test again\n"
             "  e        edit the servers;  p: type the password again\n"
+            "  w        write the settings anyway, after a screen that names what "
+            "failed\n"
             "  ?, F1    this help\n"
             "  Esc      back to the password"),
          false},

@@ -116,7 +116,23 @@ static void fill_account(struct account *a, size_t wi)
 		t->security = s->security;
 		account_set(&t->username, s->user);
 		t->auth = AUTH_PASSWORD_CLEARTEXT;
+		/* The provider's methods and page, when the server is the one
+		 * discovery found (Thunderbird then gets OAuth2 where offered). */
+		const struct disc_candidate *c = wiz_candidate(s);
+		if (c) {
+			enum account_auth m[AUTH_COUNT];
+			size_t n = 0;
+			for (size_t i = 0; i < c->nauth && n < AUTH_COUNT; i++)
+				if (account_auth_parse(c->auth[i], &m[n]))
+					n++;
+			account_set_methods(t, m, n);
+			account_set(&t->doc_url, c->doc_url);
+			account_set(&t->doc_text, c->doc_url ? c->doc_text : NULL);
+		}
 		t->verified = W.res[d] && W.res[d]->ok;
+		t->unverified = !t->verified && W.unverified[d];
+		if (t->unverified)
+			account_set(&t->unverified_reason, W.unverified_why[d]);
 		if (t->verified)
 			account_set(&t->verified_at, when);
 		if (t->verified && W.res[d]->tls.pinned)

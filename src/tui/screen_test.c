@@ -30,16 +30,76 @@ static void on_tested(void *arg, struct probe_result *r)
 		wiz_busy_done();
 }
 
+/* findings_for: direction d's findings, explained for its provider when
+ * the server is the one discovery found (app passwords, OAuth2, the
+ * provider's page). */
+static void findings_for(int d, struct findings *fnd)
+{
+	struct diag_provider prov;
+	const struct disc_candidate *c = wiz_candidate(d ? &W.out : &W.in);
+	diag_probe_provider(W.res[d], c && disc_provider(c, &prov) ? &prov : NULL, fnd);
+}
+
 /* The first failing direction and its first finding with a message. */
 static int failing(struct findings *fnd)
 {
 	for (int d = 0; d < 2; d++) {
 		if (!W.res[d] || W.res[d]->ok)
 			continue;
-		diag_probe(W.res[d], fnd);
+		findings_for(d, fnd);
 		return d;
 	}
 	return -1;
+}
+
+/* login_refused: the server turned the password down (the fix is another
+ * password: p goes back to its field). */
+static bool login_refused(const struct probe_result *r)
+{
+	return r->cause == DIAG_AUTH_FAILED || r->cause == DIAG_OAUTH_ONLY;
+}
+
+/* confirm_unverified: write settings whose test failed or could not run,
+ * only after y on a screen that names what failed for each server. */
+static bool confirm_unverified(void)
+{
+	for (;;) {
+		if (tui_frame(_("mailsetup - write settings that did not pass the test?"), 4,
+		              _("y write them, marked NOT VERIFIED   any other key: back"))) {
+			int y = 3;
+			for (int d = 0; d < 2; d++) {
+				if (!W.res[d] || W.res[d]->ok)
+					continue;
+				const struct server *s = d ? &W.out : &W.in;
+				struct findings fnd = {0};
+				findings_for(d, &fnd);
+				char *h = escape_display_str(s->host);
+				/* TRANSLATORS: %1$s incoming/outgoing, %2$s host, %3$u
+				 * port, %4$s the finding code, %5$s its sentence. */
+				char *t = xasprintf(
+				    _("The test of the %1$s server %2$s port %3$u failed: "
+				      "%4$s: %5$s"),
+				    d ? _("outgoing") : _("incoming"), h, (unsigned)s->port,
+				    fnd.n ? diag_code_name(fnd.v[0].code)
+				          : diag_code_name(W.res[d]->cause),
+				    fnd.n ? fnd.v[0].message : W.res[d]->err.msg);
+				y += tui_wrap(y, 2, 76, 8, t) + 1;
+				free(t), free(h);
+				findings_free(&fnd);
+			}
+			tui_wrap(
+			    y, 2, 76, 22 - y,
+			    _("Write these settings anyway? Every file written says NOT "
+			      "VERIFIED and why, so that nobody mistakes them for tested ones. "
+			      "Press y to write them; any other key goes back to the test."));
+			refresh();
+		}
+		wint_t ch;
+		int rc = tui_key(&ch);
+		if (rc == KEY_CODE_YES && ch == KEY_RESIZE)
+			continue;
+		return rc == OK && (ch == 'y' || ch == 'Y');
+	}
 }
 
 static bool is_cert_cause(enum diag_code c)
@@ -104,26 +164,35 @@ static void draw_tests(void)
 		keys = _("testing...   Ctrl-C quit");
 	else if (d < 0)
 		keys = _("Enter next   e edit   p password   ? help   Esc back");
+	else if (login_refused(W.res[d]))
+		/* TRANSLATORS: the key bar after a refused login; p goes back
+		 * to the password field (for an app password, say). */
+		keys =
+		    _("p password again   w write anyway   r re-test   e edit   ? help   Esc back");
 	else if (W.res[d]->tls.sha256[0] && !W.res[d]->tls.verified)
-		keys = _("c certificate   r re-test   e edit   p password   ? help   Esc back");
+		keys =
+		    _("c certificate   r re-test   e edit   p password   w write anyway   ? help");
 	else if (alt) {
 		/* TRANSLATORS: the key bar of the test screen when the other TLS
 		 * mode was tested and works; %s is TLS or STARTTLS, %u a port. */
 		snprintf(keybuf, sizeof keybuf,
-		         _("f use %s on port %u (tested)   e edit   ? help   Esc back"),
+		         _("f use %s on port %u (tested)   e edit   w write anyway   ? help"),
 		         wiz_sec_label(alt->security), (unsigned)alt->port);
 		keys = keybuf;
 	} else if (fnd.n && fnd.v[0].fix.n)
-		keys = _("f apply fix and re-test   e edit   p password   ? help   Esc back");
+		keys = _("f apply fix and re-test   e edit   p password   w write anyway   ? help");
 	else
-		keys = _("r re-test   e edit   p password   ? help   Esc back");
+		keys = _("r re-test   e edit   p password   w write anyway   ? help   Esc back");
 	if (!tui_frame(_("mailsetup - testing the servers"), 4, keys)) {
 		findings_free(&fnd);
 		refresh();
 		return;
 	}
-	int y = draw_probe_block(3, 0, 6);
-	y = draw_probe_block(y + 1, 1, 6);
+	/* After a refused login, fewer steps: the server's own words and
+	 * the provider's ways in must fit. */
+	int steps = d >= 0 && fnd.n && login_refused(W.res[d]) ? 2 : 6;
+	int y = draw_probe_block(3, 0, steps);
+	y = draw_probe_block(y + 1, 1, steps);
 	if (d >= 0 && fnd.n) {
 		y++;
 		char head[96];
@@ -239,6 +308,7 @@ static bool apply_fix(struct server *s, const struct probe_result *r, const stru
 /* 0 back, 1 go on */
 int screen_tests(void)
 {
+	W.unverified[0] = W.unverified[1] = false;
 	run_tests();
 	W.cert_shown[0] = W.cert_shown[1] = false;
 	for (;;) {
@@ -288,6 +358,22 @@ int screen_tests(void)
 			findings_free(&fnd);
 			run_tests();
 			continue;
+		}
+		if (rc == OK && ch == 'w' && d >= 0) {
+			findings_free(&fnd);
+			if (!confirm_unverified())
+				continue;
+			for (int k = 0; k < 2; k++) {
+				W.unverified[k] = W.res[k] && !W.res[k]->ok;
+				if (!W.unverified[k])
+					continue;
+				struct findings f2 = {0};
+				findings_for(k, &f2);
+				snprintf(W.unverified_why[k], sizeof W.unverified_why[k], "%s",
+				         diag_code_name(f2.n ? f2.v[0].code : W.res[k]->cause));
+				findings_free(&f2);
+			}
+			return 1;
 		}
 		if (rc == OK && ch == 'e') {
 			screen_edit();

@@ -16,6 +16,8 @@
 
 #include "tui/wizard.h"
 
+#include <strings.h>
+
 #include <poll.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -46,6 +48,19 @@ const char *wiz_server_pin(const struct server *s)
 	    strcmp(s->pin_host, s->host) != 0)
 		return NULL;
 	return s->pin;
+}
+
+const struct disc_candidate *wiz_candidate(const struct server *s)
+{
+	if (!W.disc || !s->host)
+		return NULL;
+	for (size_t i = 0; i < W.disc->n; i++) {
+		const struct disc_candidate *c = &W.disc->v[i];
+		if (c->proto == s->proto && c->port == s->port && c->security == s->security &&
+		    strcasecmp(c->host, s->host) == 0)
+			return c;
+	}
+	return NULL;
 }
 
 /* ---- the event loop: terminal and timer ----------------------------------- */

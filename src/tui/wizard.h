@@ -69,6 +69,11 @@ struct wiz {
 	struct step_line steps[2][MAX_STEPS];
 	int nsteps[2];
 	bool cert_shown[2];
+	/* The person confirmed writing settings whose test failed or could
+	 * not run (screen_test.c): per direction, and the finding that says
+	 * why; the writers mark them NOT VERIFIED. */
+	bool unverified[2];
+	char unverified_why[2][64];
 	/* output */
 	bool want[16];
 	char *path[16];
@@ -87,6 +92,9 @@ void wiz_server_clear(struct server *s);
 /* wiz_server_pin: the trusted fingerprint if it is for the server's
  * current host and port, else NULL. */
 const char *wiz_server_pin(const struct server *s);
+/* wiz_candidate: the discovered candidate s was taken from (same
+ * protocol, host, port and security), or NULL (typed, or changed). */
+const struct disc_candidate *wiz_candidate(const struct server *s);
 
 /* wiz_watch_terminal: watch keys and tick the spinner on W.loop, drawing
  * with draw, until wiz_busy_done(); Esc sets W.back_asked (and cancels a

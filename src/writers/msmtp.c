@@ -12,6 +12,8 @@
 
 #include "base/i18n.h"
 
+#include <stdlib.h>
+
 #include <string.h>
 
 void sh_quote(struct buf *out, const char *s)
@@ -55,6 +57,11 @@ bool write_msmtp(const struct account *a, const struct writer_opts *o, struct bu
 	buf_adds(out, "# ");
 	buf_adds(out, _("msmtp account written by mailsetup; choose it with: msmtp -a ADDRESS"));
 	buf_adds(out, "\n");
+	char *note = account_unverified_note(s, _("outgoing"));
+	if (note) {
+		line_comment(out, "# ", note);
+		free(note);
+	}
 	arg(out, "account", a->address);
 	arg(out, "host", s->host);
 	buf_addf(out, "port %u\n", (unsigned)account_port(s));
@@ -68,20 +75,60 @@ bool write_msmtp(const struct account *a, const struct writer_opts *o, struct bu
 	} else if (s->security != SEC_PLAIN) {
 		arg(out, "tls_trust_file", a->cafile && *a->cafile ? a->cafile : "system");
 	}
-	switch (s->auth) {
-	case AUTH_PASSWORD_ENCRYPTED:
-		buf_adds(out, "auth cram-md5\n");
-		break;
-	case AUTH_OAUTH2:
+	/* A password by default; OAuth2 only when the provider takes nothing
+	 * else, and then with the token command (msmtp reads the token from
+	 * passwordeval) and a comment naming what the person must supply. */
+	bool oauth = account_oauth2_only(s);
+	if (oauth) {
+		bool own = a->password_mode == PASSWORD_COMMAND && a->password_command;
+		if (own)
+			line_comment(
+			    out, "# ",
+			    _("OAuth2 only: the provider takes no password on this server; "
+			      "msmtp\nsends the access token printed by your command."));
+		else
+			line_comment(
+			    out, "# ",
+			    _("OAuth2 only: the provider takes no password on this server. msmtp\n"
+			      "sends an access token that a program prints, and mailsetup writes "
+			      "none:\n"
+			      "YOU MUST SUPPLY THE TOKEN COMMAND in passwordeval below (for "
+			      "example\n"
+			      "mutt_oauth2.py from mutt's examples, registered once with "
+			      "--authorize),\n"
+			      "or generate again with --password-command \"YOUR TOKEN COMMAND\"."));
+		if (s->doc_url && !has_line_end(s->doc_url)) {
+			buf_adds(out, "# ");
+			buf_addf(out, _("The provider's page: %s"), s->doc_url);
+			buf_addc(out, '\n');
+		}
 		buf_adds(out, "auth oauthbearer\n");
-		break;
-	default:
+	} else if (account_password_method(s) == AUTH_PASSWORD_ENCRYPTED) {
+		buf_adds(out, "auth cram-md5\n");
+	} else {
+		if (account_offers(s, AUTH_OAUTH2)) {
+			buf_adds(out, "# ");
+			buf_adds(out,
+			         _("The provider also offers OAuth2 (auth oauthbearer with a token "
+			           "command in passwordeval)."));
+			buf_addc(out, '\n');
+			if (s->doc_url && !has_line_end(s->doc_url)) {
+				buf_adds(out, "# ");
+				buf_addf(out, _("If it refuses your password, see: %s"),
+				         s->doc_url);
+				buf_addc(out, '\n');
+			}
+		}
 		buf_adds(out, "auth on\n");
-		break;
 	}
 	arg(out, "user", user);
 	arg(out, "from", a->address);
-	if (a->password_mode == PASSWORD_COMMAND) {
+	if (oauth && a->password_mode != PASSWORD_COMMAND) {
+		struct buf cmd = {0};
+		buf_addf(&cmd, "mutt_oauth2.py ~/.config/msmtp/%s.tokens", a->address);
+		arg(out, "passwordeval", cmd.data);
+		buf_free(&cmd);
+	} else if (a->password_mode == PASSWORD_COMMAND) {
 		arg(out, "passwordeval", a->password_command);
 	} else if (a->password_mode == PASSWORD_STORED) {
 		/* The password stays in its own mode-0600 file; msmtp reads the

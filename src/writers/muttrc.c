@@ -101,16 +101,70 @@ static void password_command(struct buf *out, const char *var, const char *cmd)
 	buf_addf(out, "set %s = \"`%s`\"\n", var, cmd);
 }
 
-static void authenticators(struct buf *out, const char *var, enum account_auth auth)
+/* The token program mutt ships (Debian: /usr/share/doc/mutt/examples),
+ * named in the OAuth2 settings when the person gave no command. */
+#define MUTT_OAUTH2_SCRIPT "mutt_oauth2.py"
+
+/* authenticators: how mutt logs in to s; prefix is "imap", "pop" or
+ * "smtp".  A password by default; OAuth2 only when the provider takes
+ * nothing else, and then completely: the authenticators, the token
+ * command and a comment naming what the person must supply.  Returns
+ * true when the password settings are not wanted (OAuth2). */
+static bool authenticators(struct buf *out, const char *prefix, const struct account *a,
+                           const struct account_server *s)
 {
-	if (auth == AUTH_PASSWORD_ENCRYPTED) {
-		set_var(out, var, "cram-md5");
-	} else if (auth == AUTH_OAUTH2) {
-		set_var(out, var, "oauthbearer:xoauth2");
-		comment(out,
-		        _("OAuth2 also needs a token command: see imap_oauth_refresh_command,\n"
-		          "pop_oauth_refresh_command and smtp_oauth_refresh_command."));
+	char var[40];
+	snprintf(var, sizeof var, "%s_authenticators", prefix);
+	if (!account_oauth2_only(s)) {
+		enum account_auth m = account_password_method(s);
+		if (m == AUTH_PASSWORD_ENCRYPTED)
+			set_var(out, var, "cram-md5");
+		if (account_offers(s, AUTH_OAUTH2)) {
+			char *t = xasprintf(
+			    _("The provider also offers OAuth2 sign-in here. If it refuses your\n"
+			      "password, use an app password from the provider, or set\n"
+			      "%s = \"oauthbearer:xoauth2\" and\n"
+			      "%s_oauth_refresh_command to a program that prints an access token."),
+			    var, prefix);
+			comment(out, t);
+			free(t);
+			if (s->doc_url) {
+				t = xasprintf(_("The provider's page: %s"), s->doc_url);
+				comment(out, t);
+				free(t);
+			}
+		}
+		return false;
 	}
+	bool own = a->password_mode == PASSWORD_COMMAND && a->password_command;
+	char *cmd = own ? xstrdup(a->password_command)
+	                : xasprintf("%s ~/.config/mutt/%s.tokens", MUTT_OAUTH2_SCRIPT,
+	                            a->address ? a->address : "account");
+	char *t;
+	if (own)
+		t = xasprintf(_("OAuth2 only: the provider takes no password on this server. mutt\n"
+		                "signs in with the access token printed by your command below."));
+	else
+		t = xasprintf(
+		    _("OAuth2 only: the provider takes no password on this server. mutt signs\n"
+		      "in with an access token that a program prints, and mailsetup writes none:\n"
+		      "YOU MUST SUPPLY THE TOKEN COMMAND below. The usual one is %s from\n"
+		      "mutt's examples (/usr/share/doc/mutt/examples), registered once with\n"
+		      "  %s --authorize %s\n"
+		      "(see its README); or generate again with --password-command \"COMMAND\"."),
+		    MUTT_OAUTH2_SCRIPT, MUTT_OAUTH2_SCRIPT, cmd + strlen(MUTT_OAUTH2_SCRIPT) + 1);
+	comment(out, t);
+	free(t);
+	if (s->doc_url) {
+		t = xasprintf(_("The provider's page: %s"), s->doc_url);
+		comment(out, t);
+		free(t);
+	}
+	set_var(out, var, "oauthbearer:xoauth2");
+	snprintf(var, sizeof var, "%s_oauth_refresh_command", prefix);
+	set_var(out, var, cmd);
+	free(cmd);
+	return true;
 }
 
 bool write_muttrc(const struct account *a, const struct writer_opts *o, struct buf *out,
@@ -120,6 +174,16 @@ bool write_muttrc(const struct account *a, const struct writer_opts *o, struct b
 	const struct account_server *sm = a->out.set ? &a->out : NULL;
 
 	comment(out, _("mutt/neomutt settings written by mailsetup."));
+	const struct account_server *sides[2] = {in, sm};
+	for (int i = 0; i < 2; i++) {
+		char *t = sides[i]
+		              ? account_unverified_note(sides[i], i ? _("outgoing") : _("incoming"))
+		              : NULL;
+		if (t) {
+			comment(out, t);
+			free(t);
+		}
+	}
 	buf_adds(out, "\n");
 	if (a->name && *a->name)
 		set_var(out, "realname", a->name);
@@ -140,8 +204,8 @@ bool write_muttrc(const struct account *a, const struct writer_opts *o, struct b
 			server_url(out, in->security == SEC_TLS ? "imaps" : "imap", user, in);
 			buf_adds(out, "\n");
 			set_var(out, "spoolfile", "+INBOX");
-			authenticators(out, "imap_authenticators", in->auth);
-			if (a->password_mode == PASSWORD_COMMAND)
+			if (!authenticators(out, "imap", a, in) &&
+			    a->password_mode == PASSWORD_COMMAND)
 				password_command(out, "imap_pass", a->password_command);
 		} else {
 			const char *scheme = in->security == SEC_TLS ? "pops" : "pop";
@@ -151,8 +215,8 @@ bool write_muttrc(const struct account *a, const struct writer_opts *o, struct b
 			buf_adds(out, "\nset spoolfile = ");
 			server_url(out, scheme, user, in);
 			buf_adds(out, "\n");
-			authenticators(out, "pop_authenticators", in->auth);
-			if (a->password_mode == PASSWORD_COMMAND)
+			if (!authenticators(out, "pop", a, in) &&
+			    a->password_mode == PASSWORD_COMMAND)
 				password_command(out, "pop_pass", a->password_command);
 		}
 	}
@@ -166,8 +230,7 @@ bool write_muttrc(const struct account *a, const struct writer_opts *o, struct b
 		server_url(out, sm->security == SEC_TLS ? "smtps" : "smtp", account_username(a, sm),
 		           sm);
 		buf_adds(out, "\n");
-		authenticators(out, "smtp_authenticators", sm->auth);
-		if (a->password_mode == PASSWORD_COMMAND)
+		if (!authenticators(out, "smtp", a, sm) && a->password_mode == PASSWORD_COMMAND)
 			password_command(out, "smtp_pass", a->password_command);
 	}
 

@@ -38,9 +38,34 @@ static const char *auth_text(enum account_auth a)
 	case AUTH_PASSWORD_ENCRYPTED:
 		return _("encrypted password");
 	case AUTH_OAUTH2:
-		return _("OAuth2");
+		return _("OAuth2 (sign-in in a browser)");
+	case AUTH_CLIENT_IP:
+		return _("none (the server trusts your network address)");
+	case AUTH_NONE:
+		return _("none");
+	case AUTH_GSSAPI:
+		return _("Kerberos (GSSAPI)");
+	case AUTH_NTLM:
+		return _("NTLM");
+	case AUTH_TLS_CLIENT_CERT:
+		return _("TLS client certificate");
 	default:
 		return _("normal password");
+	}
+}
+
+/* auth_rows: every method the provider offers, in its order. */
+static void auth_rows(struct buf *out, const struct account_server *s)
+{
+	if (s->nauth <= 1) {
+		row(out, _("Authentication:"), auth_text(s->nauth ? s->methods[0] : s->auth));
+		return;
+	}
+	for (size_t i = 0; i < s->nauth; i++) {
+		char *t = xasprintf(i == 0 ? _("%s (the provider's first choice)") : "%s",
+		                    auth_text(s->methods[i]));
+		row(out, i == 0 ? _("Authentication:") : _("  or:"), t);
+		free(t);
 	}
 }
 
@@ -57,8 +82,18 @@ static void server(struct buf *out, const char *title, const struct account *a,
 	row(out, _("Port:"), port);
 	row(out, _("Security:"), security_text(s->security));
 	row(out, _("Username:"), account_username(a, s));
-	row(out, _("Authentication:"), auth_text(s->auth));
-	if (s->verified && s->verified_at && *s->verified_at) {
+	auth_rows(out, s);
+	if (s->doc_url) {
+		row(out, _("Provider's page:"), s->doc_url);
+		if (s->doc_text && *s->doc_text)
+			row(out, "", s->doc_text);
+	}
+	char *note =
+	    account_unverified_note(s, s->proto == PROTO_SMTP ? _("outgoing") : _("incoming"));
+	if (note) {
+		row(out, _("Verified:"), note);
+		free(note);
+	} else if (s->verified && s->verified_at && *s->verified_at) {
 		char *when = escape_display_str(s->verified_at);
 		char *v = xasprintf(_("yes, by mailsetup at %s"), when);
 		row(out, _("Verified:"), v);

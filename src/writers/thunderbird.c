@@ -24,7 +24,15 @@
 
 /* Thunderbird's codes (nsMsgSocketType, nsMsgAuthMethod). */
 enum { TB_SOCKET_PLAIN = 0, TB_SOCKET_STARTTLS = 2, TB_SOCKET_SSL = 3 };
-enum { TB_AUTH_CLEARTEXT = 3, TB_AUTH_ENCRYPTED = 4, TB_AUTH_OAUTH2 = 10 };
+enum {
+	TB_AUTH_NONE = 1,
+	TB_AUTH_CLEARTEXT = 3,
+	TB_AUTH_ENCRYPTED = 4,
+	TB_AUTH_GSSAPI = 5,
+	TB_AUTH_NTLM = 6,
+	TB_AUTH_EXTERNAL = 7,
+	TB_AUTH_OAUTH2 = 10
+};
 
 /* A key longer than this gains nothing and makes prefs.js hard to read. */
 #define TB_SLUG_MAX 40
@@ -36,11 +44,55 @@ static int tb_socket(enum ms_security s)
 	                           : TB_SOCKET_PLAIN;
 }
 
-static int tb_auth(enum account_auth a)
+/* tb_auth: OAuth2 whenever the provider offers it - Thunderbird runs
+ * the browser sign-in itself at first start, and it is what providers
+ * like Gmail and Microsoft 365 want - else the primary method. */
+static int tb_auth(const struct account_server *s)
 {
-	return a == AUTH_PASSWORD_ENCRYPTED ? TB_AUTH_ENCRYPTED
-	       : a == AUTH_OAUTH2           ? TB_AUTH_OAUTH2
-	                                    : TB_AUTH_CLEARTEXT;
+	if (account_offers(s, AUTH_OAUTH2))
+		return TB_AUTH_OAUTH2;
+	switch (s->auth) {
+	case AUTH_PASSWORD_ENCRYPTED:
+		return TB_AUTH_ENCRYPTED;
+	case AUTH_OAUTH2:
+		return TB_AUTH_OAUTH2;
+	case AUTH_CLIENT_IP:
+	case AUTH_NONE:
+		return TB_AUTH_NONE;
+	case AUTH_GSSAPI:
+		return TB_AUTH_GSSAPI;
+	case AUTH_NTLM:
+		return TB_AUTH_NTLM;
+	case AUTH_TLS_CLIENT_CERT:
+		return TB_AUTH_EXTERNAL;
+	default:
+		return TB_AUTH_CLEARTEXT;
+	}
+}
+
+/* tb_notes: what a person must know about one side, as // comments:
+ * settings not verified, OAuth2 sign-in, the provider's page. */
+static void tb_notes(struct buf *out, const struct account_server *s, const char *side)
+{
+	if (!s->set)
+		return;
+	char *t = account_unverified_note(s, side);
+	if (t) {
+		line_comment(out, "// ", t);
+		free(t);
+	}
+	if (account_offers(s, AUTH_OAUTH2)) {
+		t = xasprintf(_("%s: the provider offers OAuth2, so Thunderbird signs in to %s in\n"
+		                "its own browser window at first start (authMethod 10)."),
+		              side, s->host);
+		line_comment(out, "// ", t);
+		free(t);
+	}
+	if (s->doc_url) {
+		t = xasprintf(_("The provider's page: %s"), s->doc_url);
+		line_comment(out, "// ", t);
+		free(t);
+	}
 }
 
 /* ---- escaping ------------------------------------------------------ */
@@ -345,6 +397,11 @@ bool write_thunderbird_prefs(const struct account *a, const struct writer_opts *
 		buf_addc(out, '\n');
 		free(t);
 	}
+	size_t before = out->len;
+	tb_notes(out, &a->in, _("incoming"));
+	tb_notes(out, &a->out, _("outgoing"));
+	if (out->len != before)
+		buf_addc(out, '\n');
 	const struct account_server *in = &a->in;
 	pref_str(out, "mail.account.", k.account, "identities", k.identity);
 	pref_str(out, "mail.account.", k.account, "server", k.server);
@@ -353,7 +410,7 @@ bool write_thunderbird_prefs(const struct account *a, const struct writer_opts *
 	pref_str(out, "mail.server.", k.server, "hostname", in->host);
 	pref_int(out, "mail.server.", k.server, "port", account_port(in));
 	pref_int(out, "mail.server.", k.server, "socketType", tb_socket(in->security));
-	pref_int(out, "mail.server.", k.server, "authMethod", tb_auth(in->auth));
+	pref_int(out, "mail.server.", k.server, "authMethod", tb_auth(in));
 	pref_str(out, "mail.server.", k.server, "userName", account_username(a, in));
 	pref_str(out, "mail.server.", k.server, "name", a->address ? a->address : "");
 
@@ -370,7 +427,7 @@ bool write_thunderbird_prefs(const struct account *a, const struct writer_opts *
 		pref_str(out, "mail.smtpserver.", k.smtp, "hostname", sm->host);
 		pref_int(out, "mail.smtpserver.", k.smtp, "port", account_port(sm));
 		pref_int(out, "mail.smtpserver.", k.smtp, "try_ssl", tb_socket(sm->security));
-		pref_int(out, "mail.smtpserver.", k.smtp, "authMethod", tb_auth(sm->auth));
+		pref_int(out, "mail.smtpserver.", k.smtp, "authMethod", tb_auth(sm));
 		pref_str(out, "mail.smtpserver.", k.smtp, "username", account_username(a, sm));
 		pref_str(out, "mail.smtpserver.", k.smtp, "description",
 		         a->address ? a->address : "");
@@ -421,7 +478,21 @@ static void xml_server(struct buf *out, const char *tag, const char *type, const
 	buf_adds(out, "      <username>");
 	xml_username(out, a, s);
 	buf_adds(out, "</username>\n");
-	buf_addf(out, "      <authentication>%s</authentication>\n", account_auth_name(s->auth));
+	/* Every method in the provider's order, as far as the format allows
+	 * it on this side (no "none"/"client-IP-address" for incoming). */
+	size_t n = s->nauth ? s->nauth : 1, written = 0;
+	for (size_t i = 0; i < n; i++) {
+		enum account_auth m = s->nauth ? s->methods[i] : s->auth;
+		bool incoming = strcmp(tag, "incomingServer") == 0;
+		if (m == AUTH_TLS_CLIENT_CERT ||
+		    (incoming && (m == AUTH_NONE || m == AUTH_CLIENT_IP)))
+			continue;
+		buf_addf(out, "      <authentication>%s</authentication>\n", account_auth_name(m));
+		written++;
+	}
+	if (!written)
+		buf_addf(out, "      <authentication>%s</authentication>\n",
+		         account_auth_name(AUTH_PASSWORD_CLEARTEXT));
 	buf_addf(out, "    </%s>\n", tag);
 }
 
@@ -441,6 +512,17 @@ bool write_autoconfig(const struct account *a, const struct writer_opts *o, stru
 	for (; *c; c++)
 		buf_addc(out, c[0] == '-' && c[1] == '-' ? '_' : *c);
 	buf_adds(out, " -->\n");
+	const struct account_server *sides[2] = {&a->in, &a->out};
+	for (int i = 0; i < 2; i++) {
+		char *t = account_unverified_note(sides[i], i ? _("outgoing") : _("incoming"));
+		if (!t)
+			continue;
+		buf_adds(out, "<!-- ");
+		for (const char *p = t; *p; p++)
+			buf_addc(out, p[0] == '-' && p[1] == '-' ? '_' : *p);
+		buf_adds(out, " -->\n");
+		free(t);
+	}
 	buf_adds(out, "<clientConfig version=\"1.1\">\n  <emailProvider id=\"");
 	xml_escape(out, domain);
 	buf_adds(out, "\">\n    <domain>");
@@ -452,6 +534,14 @@ bool write_autoconfig(const struct account *a, const struct writer_opts *o, stru
 	buf_adds(out, "</displayShortName>\n");
 	xml_server(out, "incomingServer", a->in.proto == PROTO_POP3 ? "pop3" : "imap", a, &a->in);
 	xml_server(out, "outgoingServer", "smtp", a, &a->out);
+	const struct account_server *d = a->in.doc_url ? &a->in : a->out.doc_url ? &a->out : NULL;
+	if (d) {
+		buf_adds(out, "    <documentation url=\"");
+		xml_escape(out, d->doc_url);
+		buf_adds(out, "\">\n      <descr>");
+		xml_escape(out, d->doc_text ? d->doc_text : d->doc_url);
+		buf_adds(out, "</descr>\n    </documentation>\n");
+	}
 	buf_adds(out, "  </emailProvider>\n</clientConfig>\n");
 	(void)o;
 	return true;

@@ -20,7 +20,7 @@ static bool valid(const struct account *a, bool plain, struct ms_err *e)
 
 int main(void)
 {
-	plan(51);
+	plan(59);
 	struct account a;
 	struct ms_err e;
 
@@ -198,5 +198,39 @@ int main(void)
 	       a.out.trusted_sha256 && strcmp(a.out.trusted_sha256, want) == 0,
 	   "JSON: a probe object's pinned certificate is taken over");
 	account_free(&a);
+	/* The provider's methods and page travel through JSON (issue 11). */
+	{
+		struct account m;
+		account_init(&m);
+		const char *j =
+		    "{\"address\":\"zoe@gmail.com\",\"recommended\":{\"incoming\":{"
+		    "\"protocol\":\"imap\",\"host\":\"imap.gmail.com\",\"port\":993,"
+		    "\"security\":\"tls\",\"auth\":\"OAuth2\",\"authentication\":[\"OAuth2\","
+		    "\"password-cleartext\",\"future-method\"],\"documentation_url\":"
+		    "\"https://support.google.com/mail/answer/185833\",\"documentation\":\"App "
+		    "passwords\",\"verified\":false,\"reason\":\"unreachable\"},\"outgoing\":{"
+		    "\"protocol\":\"smtp\",\"host\":\"smtp.gmail.com\",\"port\":465,"
+		    "\"security\":\"tls\",\"authentication\":[\"OAuth2\"]}}}";
+		struct ms_err e2;
+		err_clear(&e2);
+		ok(account_from_json_text(&m, j, strlen(j), &e2), "methods: report accepted");
+		ok(m.in.nauth == 2 && m.in.methods[0] == AUTH_OAUTH2 &&
+		       m.in.methods[1] == AUTH_PASSWORD_CLEARTEXT,
+		   "methods: every known method in order, an unknown one skipped");
+		ok(account_offers(&m.in, AUTH_OAUTH2) && !account_oauth2_only(&m.in),
+		   "methods: OAuth2 and a password: not OAuth2-only");
+		ok(account_oauth2_only(&m.out) && m.out.auth == AUTH_OAUTH2,
+		   "methods: OAuth2 alone is OAuth2-only and the primary");
+		is_str(m.in.doc_url, "https://support.google.com/mail/answer/185833",
+		       "methods: the provider's page is kept");
+		ok(m.in.unverified && !m.out.unverified,
+		   "an explicit verified:false is remembered; a missing one is not");
+		char *note = account_unverified_note(&m.in, "incoming");
+		ok(note && strstr(note, "not tested from here (unreachable)") != NULL,
+		   "the note names the reason");
+		free(note);
+		ok(account_validate(&m, false, &e2), "such an account is valid");
+		account_free(&m);
+	}
 	return done_testing();
 }

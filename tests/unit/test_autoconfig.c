@@ -31,6 +31,39 @@ static const char good[] =
     "<socketType>SSL</socketType></outgoingServer>\n"
     "</emailProvider></clientConfig>\n";
 
+/* Modelled on the ISPDB's gmail.com entry: two methods per server, and
+ * several documentation pages (the first counts). */
+static const char methods[] =
+    "<clientConfig version=\"1.1\"><emailProvider id=\"example.org\">\n"
+    " <incomingServer type=\"imap\"><hostname>imap.example.org</hostname><port>993</port>"
+    "<socketType>SSL</socketType><username>%EMAILADDRESS%</username>\n"
+    "  <authentication>OAuth2</authentication>\n"
+    "  <authentication> password-cleartext </authentication>\n"
+    "  <authentication>OAuth2</authentication><authentication>bad word!</authentication>\n"
+    " </incomingServer>\n"
+    " <outgoingServer type=\"smtp\"><hostname>smtp.example.org</hostname><port>465</port>"
+    "<socketType>SSL</socketType><authentication>client-IP-address</authentication>"
+    "</outgoingServer>\n"
+    " <enable visiturl=\"https://mail.example.org/settings\"><instruction>Turn IMAP on"
+    "</instruction></enable>\n"
+    " <documentation url=\"javascript:alert(1)\"><descr>bad</descr></documentation>\n"
+    " <documentation url=\"https://help.example.org/app-passwords?x=1&amp;y=2\">"
+    "<descr lang=\"en\">App passwords</descr><descr lang=\"de\">x</descr></documentation>\n"
+    " <documentation url=\"https://help.example.org/other\"><descr>Other</descr>"
+    "</documentation>\n"
+    "</emailProvider></clientConfig>\n";
+
+/* As in the ISPDB's gmail.com entry: <enable> beside <emailProvider>. */
+static const char outside[] =
+    "<clientConfig version=\"1.1\"><emailProvider id=\"example.org\">\n"
+    " <incomingServer type=\"imap\"><hostname>imap.example.org</hostname>"
+    "<socketType>SSL</socketType></incomingServer>\n"
+    "</emailProvider>\n"
+    "<oAuth2><issuer>accounts.example.org</issuer></oAuth2>\n"
+    "<enable visiturl=\"https://mail.example.org/settings#imap\">\n"
+    " <instruction>You need to enable IMAP access</instruction></enable>\n"
+    "</clientConfig>\n";
+
 static bool parse(const char *xml, size_t len, struct ac_config *c, struct ms_err *e)
 {
 	err_clear(e);
@@ -39,7 +72,7 @@ static bool parse(const char *xml, size_t len, struct ac_config *c, struct ms_er
 
 int main(void)
 {
-	plan(24);
+	plan(36);
 	struct ac_config c;
 	struct ms_err e;
 
@@ -51,11 +84,29 @@ int main(void)
 	is_int(c.v[0].port, 993, "port read");
 	ok(c.v[0].proto == PROTO_IMAP && c.v[0].security == SEC_TLS, "SSL is implicit TLS");
 	is_str(c.v[0].username, "zoe@example.org", "%%EMAILADDRESS%% substituted");
-	is_str(c.v[0].auth, "password-cleartext", "the first authentication is kept");
+	is_str(c.v[0].auth[0], "password-cleartext", "the first authentication is kept");
 	ok(c.v[1].proto == PROTO_POP3 && c.v[1].security == SEC_STARTTLS, "pop3 with STARTTLS");
 	is_str(c.v[1].username, "zoe", "%%EMAILLOCALPART%% substituted");
 	is_int(c.v[2].port, 465, "a missing port defaults from protocol and security");
 	is_str(c.display_name, "Example Mail", "display name read");
+	autoconfig_free(&c);
+
+	ok(parse(methods, strlen(methods), &c, &e), "a file with several methods parses");
+	is_int((long)c.v[0].nauth, 2, "every authentication is kept once; a bad word is dropped");
+	is_str(c.v[0].auth[0], "OAuth2", "methods keep the file's order (first)");
+	is_str(c.v[0].auth[1], "password-cleartext", "methods keep the file's order (second)");
+	is_str(c.v[1].auth[0], "client-IP-address", "client-IP-address is kept for SMTP");
+	is_str(c.doc_url, "https://help.example.org/app-passwords?x=1&y=2",
+	       "the first documentation with an http(s) URL is kept, entities decoded");
+	is_str(c.doc_text, "App passwords", "its first description is kept");
+	is_str(c.enable_url, "https://mail.example.org/settings", "the enable page is kept");
+	is_str(c.enable_text, "Turn IMAP on", "with its instruction");
+	autoconfig_free(&c);
+	ok(parse(outside, strlen(outside), &c, &e) && c.n == 1,
+	   "pages beside the provider: parses");
+	is_str(c.enable_url, "https://mail.example.org/settings#imap",
+	       "an <enable> beside <emailProvider> is kept");
+	is_str(c.enable_text, "You need to enable IMAP access", "with its instruction");
 	autoconfig_free(&c);
 
 	ok(!parse("<clientConfig><emailProvider>", 29, &c, &e) && c.n == 0,

@@ -79,7 +79,7 @@ static void like_err(char *s, const char *needle, const char *what)
 
 int main(void)
 {
-	plan(41);
+	plan(51);
 	struct account a;
 	struct writer_opts wo = {.profile = NULL, .generated_at = "2024-05-01T12:00:00Z"};
 	char *s;
@@ -281,6 +281,88 @@ int main(void)
 	ok(s && strstr(s, "// Thunderbird will warn that the certificate of smtp.example.org:") &&
 	       strstr(s, fp),
 	   "thunderbird: a comment says which exception to accept");
+	free(s);
+	account_free(&a);
+
+	/* ---- sign-in methods and unverified settings (issue 11) ---- */
+	base_account(&a);
+	enum account_auth both[] = {AUTH_OAUTH2, AUTH_PASSWORD_CLEARTEXT};
+	account_set_methods(&a.in, both, 2);
+	account_set_methods(&a.out, both, 2);
+	account_set(&a.in.doc_url, "https://help.example.org/app-passwords");
+	s = render("thunderbird", &a, &wo);
+	ok(s && strstr(s, "mail.server.ms_server_zoe_example_org.authMethod\", 10)") &&
+	       strstr(s, "mail.smtpserver.ms_smtp_zoe_example_org.authMethod\", 10)"),
+	   "thunderbird: OAuth2 offered next to a password: authMethod 10 both ways");
+	free(s);
+	s = render("mutt", &a, &wo);
+	ok(s && !strstr(s, "\nset imap_authenticators") &&
+	       !strstr(s, "\nset imap_oauth_refresh_command") &&
+	       strstr(s, "The provider also offers OAuth2") &&
+	       strstr(s, "https://help.example.org/app-passwords"),
+	   "mutt: a password by default, OAuth2 and the provider's page in a comment");
+	free(s);
+	s = render("autoconfig", &a, &wo);
+	ok(s &&
+	       strstr(s, "<authentication>OAuth2</authentication>\n      "
+	                 "<authentication>password-cleartext</authentication>") &&
+	       strstr(s, "<documentation url=\"https://help.example.org/app-passwords\">"),
+	   "autoconfig: every method in order, and the provider's page");
+	free(s);
+	s = render("text", &a, &wo);
+	ok(s && strstr(s, "OAuth2 (sign-in in a browser) (the provider's first choice)") &&
+	       strstr(s, "or:") && strstr(s, "Provider's page:"),
+	   "text: every method and the provider's page");
+	free(s);
+	enum account_auth only[] = {AUTH_OAUTH2};
+	account_set_methods(&a.in, only, 1);
+	account_set_methods(&a.out, only, 1);
+	s = render("mutt", &a, &wo);
+	ok(s && strstr(s, "set imap_authenticators = \"oauthbearer:xoauth2\"") &&
+	       strstr(s, "set imap_oauth_refresh_command = \"mutt_oauth2.py "
+	                 "~/.config/mutt/zoe@example.org.tokens\"") &&
+	       strstr(s, "set smtp_oauth_refresh_command = ") &&
+	       strstr(s, "YOU MUST SUPPLY THE TOKEN COMMAND"),
+	   "mutt, OAuth2 only: authenticators, token commands and the comment saying so");
+	free(s);
+	s = render("msmtp", &a, &wo);
+	ok(s && strstr(s, "auth oauthbearer\n") &&
+	       strstr(s,
+	              "passwordeval \"mutt_oauth2.py ~/.config/msmtp/zoe@example.org.tokens\"") &&
+	       strstr(s, "YOU MUST SUPPLY THE TOKEN COMMAND"),
+	   "msmtp, OAuth2 only: auth oauthbearer, passwordeval and the comment");
+	free(s);
+	a.password_mode = PASSWORD_COMMAND;
+	account_set(&a.password_command, "oama access zoe@example.org");
+	s = render("mutt", &a, &wo);
+	ok(s && strstr(s, "set imap_oauth_refresh_command = \"oama access zoe@example.org\"") &&
+	       !strstr(s, "imap_pass") && !strstr(s, "YOU MUST SUPPLY"),
+	   "mutt, OAuth2 only, with a command: it is the token command, no imap_pass");
+	free(s);
+	a.in.unverified = true;
+	account_set(&a.in.unverified_reason, "unreachable");
+	a.out.unverified = true;
+	account_set(&a.out.unverified_reason, "auth-failed");
+	int notes = 0;
+	const char *fmts[] = {"mutt", "msmtp", "thunderbird", "autoconfig", "text"};
+	for (size_t i = 0; i < 5; i++) {
+		s = render(fmts[i], &a, &wo);
+		if (s &&
+		    strstr(s, "NOT VERIFIED: the outgoing server smtp.example.org did not pass "
+		              "the test from here (auth-failed)."))
+			notes++;
+		free(s);
+	}
+	is_int(notes, 5, "every format says NOT VERIFIED and why");
+	s = render("mutt", &a, &wo);
+	ok(s && strstr(s, "# NOT VERIFIED: the incoming server imap.example.org was found in the "
+	                  "provider's configuration, not tested from here (unreachable)."),
+	   "an untested server is called not tested, with the reason");
+	free(s);
+	s = render("autoconfig", &a, &wo);
+	ok(s && strstr(s, "<!-- NOT VERIFIED: the incoming server") &&
+	       strstr(s, "(unreachable). -->\n"),
+	   "autoconfig: the note is an XML comment");
 	free(s);
 	account_free(&a);
 
