@@ -93,6 +93,8 @@ void out_probe_json(FILE *f, const struct probe_result *r, const struct findings
 /* probe_to_json: the JSON object of one probe (a jansson json_t *). */
 struct json_t;
 struct json_t *probe_to_json(const struct probe_result *r, const struct findings *fnd);
+/* folders_to_json: {sent, drafts, trash, junk, archive, guessed}. */
+struct json_t *folders_to_json(const struct ms_folders *f);
 /* findings_to_json: the "findings" array. */
 struct json_t *findings_to_json(const struct findings *fnd);
 /* cli_split_host_port: "host", "host:port", "[v6]:port". */
