@@ -60,7 +60,14 @@ struct cli_opts {
 	const char *password_command;
 	bool store_password;
 	const char *thunderbird_profile;
+	bool install; /* generate --install: into the clients' own files */
 };
+
+/* cmd_generate_install: generate --install (cmd_install.c), after the
+ * account was built and validated: install into each client of formats
+ * (comma-separated; NULL: every client whose configuration exists). */
+struct account;
+int cmd_generate_install(const struct cli_opts *o, const char *formats, struct account *a);
 
 /* cli_parse: common GNU-style options for subcommand cmd; returns the
  * index of the first operand, or -1 after printing a usage error.  The
