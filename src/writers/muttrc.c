@@ -94,8 +94,8 @@ static const char *security_words(enum ms_security s)
 	}
 }
 
-/* folders: record, postponed and trash on the server's own folders, and
- * all known ones as mailboxes ("+" is relative to $folder, set above). */
+/* folders: record, postponed and trash on the server's own folders ("+"
+ * is relative to $folder, set above). */
 static void folders(struct buf *out, const struct ms_folders *f)
 {
 	if (!ms_folders_any(f))
@@ -111,7 +111,15 @@ static void folders(struct buf *out, const struct ms_folders *f)
 		set_var(out, vars[i], v);
 		free(v);
 	}
-	buf_adds(out, "mailboxes \"+INBOX\"");
+}
+
+/* mailboxes: last of all, because neomutt connects to an IMAP mailbox
+ * when it reads this command, so TLS, CA file and password must be set. */
+static void mailboxes(struct buf *out, const struct ms_folders *f)
+{
+	if (!ms_folders_any(f))
+		return;
+	buf_adds(out, "\nmailboxes \"+INBOX\"");
 	const char *all[] = {f->sent, f->drafts, f->trash, f->junk, f->archive};
 	for (int i = 0; i < 5; i++) {
 		if (!all[i])
@@ -245,6 +253,8 @@ bool write_muttrc(const struct account *a, const struct writer_opts *o, struct b
 		muttrc_quote(out, a->password_file);
 		buf_adds(out, "\n");
 	}
+	if (in && in->proto == PROTO_IMAP)
+		mailboxes(out, &a->folders);
 	(void)o;
 	(void)err;
 	return true;
