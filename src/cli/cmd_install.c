@@ -61,7 +61,7 @@ static bool parse_targets(const char *list, bool want[T_COUNT])
 			if (strcmp(t, target_names[i]) == 0)
 				found = i;
 		if (found < 0) {
-			cli_usage_error(
+			face_usage_error(
 			    CMD,
 			    _("--install cannot put the account into '%s'; it installs "
 			      "into thunderbird, mutt, neomutt and msmtp (the other formats "
@@ -116,11 +116,11 @@ static const char *action_json(enum install_action a)
 	return a == INSTALL_CREATED ? "created" : a == INSTALL_CHANGED ? "changed" : "unchanged";
 }
 
-int cmd_generate_install(const struct cli_opts *o, const char *formats, struct account *a)
+int cmd_generate_install(const struct face_opts *o, const char *formats, struct account *a)
 {
 	struct client_env e;
 	if (!client_env_from_process(&e)) {
-		cli_error(CMD, "%s", _("HOME is not set: cannot find the clients' configuration"));
+		face_error(CMD, "%s", _("HOME is not set: cannot find the clients' configuration"));
 		return EXIT_LOCAL;
 	}
 	bool want[T_COUNT] = {false};
@@ -136,14 +136,15 @@ int cmd_generate_install(const struct cli_opts *o, const char *formats, struct a
 	for (int i = 0; i < T_COUNT; i++)
 		any = any || want[i];
 	if (!any) {
-		cli_usage_error(CMD, "%s",
-		                _("no Thunderbird profile, muttrc or msmtp configuration was found "
-		                  "here; choose with --format thunderbird,mutt,neomutt,msmtp"));
+		face_usage_error(
+		    CMD, "%s",
+		    _("no Thunderbird profile, muttrc or msmtp configuration was found "
+		      "here; choose with --format thunderbird,mutt,neomutt,msmtp"));
 		return EXIT_USAGE;
 	}
 	if (o->thunderbird_profile && !want[T_THUNDERBIRD]) {
-		cli_usage_error(CMD, "%s",
-		                _("--thunderbird-profile goes with --format thunderbird"));
+		face_usage_error(CMD, "%s",
+		                 _("--thunderbird-profile goes with --format thunderbird"));
 		return EXIT_USAGE;
 	}
 
