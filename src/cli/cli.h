@@ -28,6 +28,8 @@ void out_probe_json(FILE *f, const struct probe_result *r, const struct findings
 /* probe_to_json: the JSON object of one probe (a jansson json_t *). */
 struct json_t;
 struct json_t *probe_to_json(const struct probe_result *r, const struct findings *fnd);
+/* folders_to_json: {sent, drafts, trash, junk, archive, guessed}. */
+struct json_t *folders_to_json(const struct ms_folders *f);
 /* findings_to_json: the "findings" array. */
 struct json_t *findings_to_json(const struct findings *fnd);
 /* cli_split_host_port: "host", "host:port", "[v6]:port". */
@@ -39,5 +41,10 @@ int cmd_probe(int argc, char **argv);
 int cmd_diagnose(int argc, char **argv);
 int cmd_discover(int argc, char **argv);
 int cmd_generate(int argc, char **argv);
+/* cmd_generate_install: generate --install (cmd_install.c), after the
+ * account was built and validated: install into each client of formats
+ * (comma-separated; NULL: every client whose configuration exists). */
+struct account;
+int cmd_generate_install(const struct face_opts *o, const char *formats, struct account *a);
 
 #endif

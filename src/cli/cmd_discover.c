@@ -240,6 +240,11 @@ static void print_json(const struct run *run, const char *message)
 	json_object_set_new(rec, "outgoing",
 	                    r->outgoing >= 0 ? server_json(run, &r->v[r->outgoing]) : json_null());
 	json_object_set_new(o, "recommended", rec);
+	/* The special-use folders the recommended incoming server showed
+	 * after the login (generate --from-json gives them to mutt). */
+	const struct probe_result *ip = r->incoming >= 0 ? r->v[r->incoming].probe : NULL;
+	if (ip && ip->folders.listed)
+		json_object_set_new(o, "folders", folders_to_json(&ip->folders));
 	json_t *dis = json_array();
 	for (int dir = 0; dir < 2; dir++) {
 		struct disagreement v[DSRC_COUNT];

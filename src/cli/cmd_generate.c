@@ -143,8 +143,15 @@ int cmd_generate(int argc, char **argv)
 		                 argv[first]);
 		return EXIT_USAGE;
 	}
+	if (o.install && o.output) {
+		face_usage_error(CMD, "%s",
+		                 _("--install writes into the clients' own files; give it without "
+		                   "--output"));
+		return EXIT_USAGE;
+	}
 	const char *format = o.format ? o.format : "text";
-	const struct writer *w = writer_find(format);
+	/* --install takes a list of clients, checked by cmd_generate_install. */
+	const struct writer *w = o.install ? writer_find("mutt") : writer_find(format);
 	if (!w)
 		return usage_formats(format);
 	if (o.password_command && o.store_password) {
@@ -160,13 +167,13 @@ int cmd_generate(int argc, char **argv)
 		    format);
 		return EXIT_USAGE;
 	}
-	if (o.store_password && !o.output) {
+	if (o.store_password && !o.output && !o.install) {
 		face_usage_error(CMD, "%s",
 		                 _("--store-password needs --output FILE (the password goes to a "
 		                   "separate file beside it)"));
 		return EXIT_USAGE;
 	}
-	if (o.thunderbird_profile && strcmp(format, "thunderbird") != 0) {
+	if (o.thunderbird_profile && !o.install && strcmp(format, "thunderbird") != 0) {
 		face_usage_error(CMD, "%s",
 		                 _("--thunderbird-profile goes with --format thunderbird"));
 		return EXIT_USAGE;
@@ -215,21 +222,32 @@ int cmd_generate(int argc, char **argv)
 		a.password = cli_read_password(&o, account_username(&a, s), s->host);
 		if (!a.password)
 			goto out;
-		char *abs = absolute_path(o.output);
-		a.password_file = xasprintf("%s.password", abs);
-		free(abs);
+		if (o.install) {
+			/* Each client's install puts it beside its own files. */
+			a.password_file = xstrdup("-");
+		} else {
+			char *abs = absolute_path(o.output);
+			a.password_file = xasprintf("%s.password", abs);
+			free(abs);
+		}
 		a.password_mode = PASSWORD_STORED;
 		if (!account_validate(&a, o.allow_plaintext, &err)) {
 			face_usage_error(CMD, "%s", err.msg);
 			goto out;
 		}
-		fprintf(stderr,
-		        _("mailsetup %s: warning: the password will be stored unencrypted in %s "
-		          "(readable only by you, mode 0600). A password manager with "
-		          "--password-command is safer.\n"),
-		        CMD, a.password_file);
+		if (!o.install)
+			fprintf(stderr,
+			        _("mailsetup %s: warning: the password will be stored unencrypted "
+			          "in %s "
+			          "(readable only by you, mode 0600). A password manager with "
+			          "--password-command is safer.\n"),
+			        CMD, a.password_file);
 	}
 
+	if (o.install) {
+		rc = cmd_generate_install(&o, o.format, &a);
+		goto out;
+	}
 	if (o.thunderbird_profile) {
 		char *prefs = xasprintf("%s/prefs.js", o.thunderbird_profile);
 		struct buf in = {0};

@@ -62,6 +62,7 @@ struct face_opts {
 	const char *password_command;
 	bool store_password;
 	const char *thunderbird_profile;
+	bool install; /* generate --install: into the clients' own files */
 };
 
 /* face_parse: common GNU-style options for subcommand cmd; returns the

@@ -45,6 +45,7 @@ enum {
 	OPT_STORE_PASSWORD,
 	OPT_THUNDERBIRD_PROFILE,
 	OPT_TRUST_CERT,
+	OPT_INSTALL,
 };
 
 static const struct option long_opts[] = {
@@ -83,6 +84,7 @@ static const struct option long_opts[] = {
     {"password-command", required_argument, NULL, OPT_PASSWORD_COMMAND},
     {"store-password", no_argument, NULL, OPT_STORE_PASSWORD},
     {"thunderbird-profile", required_argument, NULL, OPT_THUNDERBIRD_PROFILE},
+    {"install", no_argument, NULL, OPT_INSTALL},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -335,6 +337,9 @@ int face_parse(const char *cmd, int argc, char **argv, struct face_opts *o)
 			break;
 		case OPT_THUNDERBIRD_PROFILE:
 			o->thunderbird_profile = optarg;
+			break;
+		case OPT_INSTALL:
+			o->install = true;
 			break;
 		case 'h':
 			printf(_("Usage: mailsetup %s [OPTIONS] ...  (see 'mailsetup --help')\n"),

@@ -5,6 +5,7 @@
 #include "base/alloc.h"
 #include "base/escape.h"
 #include "base/i18n.h"
+#include "probe/folders.h"
 
 #include <openssl/evp.h>
 #include <openssl/x509.h>
@@ -141,6 +142,10 @@ static void finish(struct probe *p)
 	}
 	buf_free(&p->line);
 	buf_free(&p->reply);
+	if (p->folders) {
+		folder_scan_free(p->folders);
+		free(p->folders);
+	}
 	probe_done_fn done = p->done;
 	void *arg = p->done_arg;
 	free(p);
@@ -154,6 +159,19 @@ void probe_fail(struct probe *p, enum diag_code cause, enum err_category cat, co
 		return;
 	struct probe_result *r = p->res;
 	va_list ap;
+	if (p->optional) {
+		/* What was asked (the login) is done; only the extra step failed. */
+		struct ms_err e;
+		err_clear(&e);
+		va_start(ap, fmt);
+		err_vset(&e, cat, fmt, ap);
+		va_end(ap);
+		p->optional = false;
+		if (p->step)
+			probe_step_close(p, false, "%s", e.msg);
+		probe_succeed(p, NULL);
+		return;
+	}
 	va_start(ap, fmt);
 	err_vset(&r->err, cat, fmt, ap);
 	va_end(ap);
@@ -617,6 +635,7 @@ void probe_result_free(struct probe_result *r)
 	caps_clear(&r->caps_before_tls);
 	caps_clear(&r->caps);
 	free(r->login_reply);
+	ms_folders_free(&r->folders);
 	free(r->send_path_reply);
 	probe_result_free(r->alternative);
 	free(r);

@@ -12,6 +12,7 @@
 #include "probe/probe.h"
 
 struct probe;
+struct folder_scan;
 
 struct proto_ops {
 	const char *name;
@@ -53,6 +54,15 @@ struct probe {
 	struct buf reply; /* SMTP: the lines of the reply so far (login answers) */
 	struct buf line;
 	char tagstr[16];
+	/* optional: the step running now is extra information (IMAP LIST
+	 * after a successful login): a failure in it, even a closed
+	 * connection or a timeout, fails only that step and the probe ends
+	 * as a success. */
+	bool optional;
+	/* IMAP after the login: the LIST being read (freed at the end). */
+	struct folder_scan *folders;
+	size_t folder_literal; /* the next line starts with a name of this size */
+	unsigned folder_flags; /* ...whose attributes were these */
 };
 
 /* Steps: open one, then close it with its outcome.  Closing reports it to

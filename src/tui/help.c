@@ -119,9 +119,12 @@ static const struct {
          false},
     [WIZ_HELP_OUTPUT] =
         {N_("mailsetup - help: writing the settings"),
-         N_("Choose the formats to write; the preview shows the current one as it will be "
-            "written. An existing file is never replaced without asking, and the old one is "
-            "kept.\n\n"
+         N_("The mail clients found on this machine come first: Enter adds the account to "
+            "them (Thunderbird's prefs.js while Thunderbird is closed, one source line in the "
+            "muttrc, a block in the msmtp configuration), keeping each changed file as "
+            "FILE.mailsetup-bak. The formats below them are only written to files. The "
+            "preview shows the current one as it will be written. An existing file is never "
+            "replaced without asking, and the old one is kept.\n\n"
             "Keys:\n"
             "  Up, Down, j, k   choose a format\n"
             "  Space, x         write it or not\n"

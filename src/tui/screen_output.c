@@ -1,8 +1,13 @@
-/* screen_output.c - step 5: the formats to write, where, a live preview,
- * and writing them (safe_write: never a half-written file). */
+/* screen_output.c - step 5: where the account goes.  First the mail
+ * clients found on this machine (Thunderbird's default profile, the muttrc
+ * mutt and neomutt read, the msmtp configuration: install targets, checked
+ * when their configuration exists), then the file-only formats; a live
+ * preview; Enter installs and writes (writers/ install_*, safe_write:
+ * never a half-written file, every changed file backed up). */
 #include "config.h"
 
 #include "account.h"
+#include "clients/clients.h"
 #include "tui/wizard.h"
 #include "writers/writers.h"
 
@@ -98,6 +103,119 @@ static void write_certs_bundle(struct buf *report)
 	free(path);
 }
 
+/* ---- the clients on this machine ---------------------------------------- */
+
+enum target_kind { TGT_THUNDERBIRD, TGT_MUTT, TGT_NEOMUTT, TGT_MSMTP };
+
+struct target {
+	enum target_kind kind;
+	const char *writer; /* the format its preview shows */
+	char *detail;       /* what the install does, for the row */
+	char *profile;      /* Thunderbird: the profile directory */
+	char *profile_name;
+	bool want;
+};
+
+#define MAX_TARGETS 4
+static struct target targets[MAX_TARGETS];
+static size_t ntargets;
+static bool targets_found;
+
+static const char *target_label(enum target_kind k)
+{
+	switch (k) {
+	case TGT_THUNDERBIRD:
+		return "Thunderbird";
+	case TGT_MUTT:
+		return "mutt";
+	case TGT_NEOMUTT:
+		return "neomutt";
+	default:
+		return "msmtp";
+	}
+}
+
+static void target_add(enum target_kind k, const char *writer, char *detail, bool want)
+{
+	struct target *t = &targets[ntargets++];
+	memset(t, 0, sizeof *t);
+	t->kind = k;
+	t->writer = writer;
+	t->detail = detail;
+	t->want = want;
+}
+
+/* mutt_detail: "~/.muttrc sources ~/.config/mutt/accounts/ADDRESS.muttrc". */
+static char *mutt_detail(const struct client_env *e, const char *rc, enum client_kind folder)
+{
+	char *dir = clients_config_dir(e, folder);
+	char *acct = xasprintf("%s/accounts/%s.muttrc", dir, W.address);
+	char *a = clients_tilde(e, acct), *r = clients_tilde(e, rc);
+	/* TRANSLATORS: FILE1 sources FILE2 (muttrc's "source" command). */
+	char *d = xasprintf(_("%s sources %s"), r, a);
+	free(dir), free(acct), free(a), free(r);
+	return d;
+}
+
+/* find_targets: once per wizard run, the clients whose configuration
+ * exists here (a client without one is left to generate --install). */
+static void find_targets(void)
+{
+	if (targets_found)
+		return;
+	targets_found = true;
+	struct client_env e;
+	if (!client_env_from_process(&e))
+		return;
+	struct tb_profile_info *p;
+	size_t n = clients_thunderbird_profiles(&e, &p);
+	if (n > 0 && (p[0].is_default || n == 1)) {
+		/* TRANSLATORS: %s is the name of a Thunderbird profile. */
+		target_add(TGT_THUNDERBIRD, "thunderbird",
+		           xasprintf(_("profile %s (add the account to prefs.js)"), p[0].name),
+		           true);
+		targets[ntargets - 1].profile = xstrdup(p[0].path);
+		targets[ntargets - 1].profile_name = xstrdup(p[0].name);
+	}
+	clients_thunderbird_profiles_free(p, n);
+	bool exists;
+	char *rc = clients_config_file(&e, CLIENT_MUTT, &exists);
+	if (exists)
+		target_add(TGT_MUTT, "mutt", mutt_detail(&e, rc, CLIENT_MUTT), true);
+	free(rc);
+	rc = clients_config_file(&e, CLIENT_NEOMUTT, &exists);
+	if (exists) {
+		const char *base = strrchr(rc, '/');
+		bool own = base && strstr(base, "neomutt");
+		char *r = clients_tilde(&e, rc);
+		/* neomutt reading mutt's file is served by mutt's install. */
+		target_add(TGT_NEOMUTT, "neomutt",
+		           own ? mutt_detail(&e, rc, CLIENT_NEOMUTT)
+		               : xasprintf(_("(reads %s too)"), r),
+		           own);
+		free(r);
+	}
+	free(rc);
+	rc = clients_config_file(&e, CLIENT_MSMTP, &exists);
+	if (exists) {
+		char *r = clients_tilde(&e, rc);
+		/* TRANSLATORS: FILE, account ADDRESS (an msmtp account). */
+		target_add(TGT_MSMTP, "msmtp", xasprintf(_("%s, account %s"), r, W.address), true);
+		free(r);
+	}
+	free(rc);
+	/* With a client to set up, the settings sheet is not needed too. */
+	for (size_t i = 0; i < ntargets; i++)
+		if (targets[i].want)
+			W.want[0] = false;
+}
+
+static size_t writer_index(const char *name)
+{
+	const struct writer *w = writer_find(name);
+	return w ? (size_t)(w - writers) : 0;
+}
+
 static void fill_account(struct account *a, size_t wi)
 {
 	account_init(a);
@@ -148,6 +266,9 @@ static void fill_account(struct account *a, size_t wi)
 		account_set(&a->cafile, abs ? abs : W.o.cafile);
 		free(abs);
 	}
+	/* The server's own Sent, Drafts and Trash, seen after the login. */
+	if (W.in.proto == PROTO_IMAP && W.res[0] && W.res[0]->ok)
+		ms_folders_copy(&a->folders, &W.res[0]->folders);
 	if (W.store_password && writers[wi].password_capable && W.password && *W.password) {
 		a->password_mode = PASSWORD_STORED;
 		account_set(&a->password, W.password);
@@ -172,44 +293,93 @@ static bool render(size_t wi, struct buf *text, struct buf *secret, struct ms_er
 	return ok;
 }
 
+/* Rows: the targets first, then the writers; cur counts both. */
+static size_t nwriters(void)
+{
+	return writers_count < 16 ? writers_count : 16;
+}
+
+/* row_writer: the writer a row previews. */
+static size_t row_writer(size_t row)
+{
+	return row < ntargets ? writer_index(targets[row].writer) : row - ntargets;
+}
+
+/* folders_line: "Folders from the server: Sent, Drafts, Trash", or NULL. */
+static char *folders_line(void)
+{
+	if (W.in.proto != PROTO_IMAP || !W.res[0] || !W.res[0]->ok)
+		return NULL;
+	const struct ms_folders *f = &W.res[0]->folders;
+	if (!ms_folders_any(f))
+		return NULL;
+	struct buf b = {0};
+	const char *v[] = {f->sent, f->drafts, f->trash, f->junk, f->archive};
+	for (int i = 0; i < 5; i++)
+		if (v[i])
+			buf_addf(&b, "%s%s", b.len ? ", " : "", v[i]);
+	char *names = escape_display_str(b.data);
+	buf_free(&b);
+	char *line = xasprintf(f->guessed ? _("Folders guessed from their names: %s")
+	                                  : _("Folders from the server: %s"),
+	                       names);
+	free(names);
+	return line;
+}
+
 static void draw_output(size_t cur, const char *message)
 {
-	if (!tui_frame(
-	        _("mailsetup - write the settings"), 5,
-	        _("Space choose   p path   s store password   Enter write   ? help   Esc back"))) {
+	if (!tui_frame(ntargets ? _("mailsetup - where the account goes")
+	                        : _("mailsetup - write the settings"),
+	               5,
+	               ntargets ? _("Space choose   p path   s store password   Enter install   "
+	                            "? help   Esc back")
+	                        : _("Space choose   p path   s store password   Enter write   ? "
+	                            "help   Esc back"))) {
 		refresh();
 		return;
 	}
-	size_t n = writers_count < 16 ? writers_count : 16;
-	for (size_t i = 0; i < n; i++) {
-		int y = 3 + (int)i;
-		if (i == cur)
+	size_t n = nwriters();
+	int y = 3;
+	for (size_t r = 0; r < ntargets + n; r++, y++) {
+		bool is_target = r < ntargets;
+		if (r == cur)
 			attron(A_REVERSE);
 		char line[64];
-		snprintf(line, sizeof line, "[%s] %-12s", W.want[i] ? "x" : " ", writers[i].name);
+		if (is_target)
+			snprintf(line, sizeof line, "[%s] %-14s", targets[r].want ? "x" : " ",
+			         target_label(targets[r].kind));
+		else
+			snprintf(line, sizeof line, "[%s] %-14s", W.want[r - ntargets] ? "x" : " ",
+			         writers[r - ntargets].name);
 		tui_put(y, 2, 20, line);
-		if (i == cur)
+		if (r == cur)
 			attroff(A_REVERSE);
-		char *t = wiz_tilde(W.path[i]);
+		char *t = is_target ? xstrdup(targets[r].detail) : wiz_tilde(W.path[r - ntargets]);
 		char *p = escape_display_str(t);
 		tui_put(y, 21, 57, p);
 		free(p), free(t);
 	}
-	int y = 4 + (int)n;
-	tui_put(y, 2, 76,
+	y++;
+	char *fl = folders_line();
+	if (fl && ntargets) {
+		tui_put(y++, 2, 76, fl);
+	}
+	free(fl);
+	tui_put(y++, 2, 76,
 	        W.store_password
 	            ? _("Password: stored in a separate mode-0600 file (mutt, neomutt, msmtp)")
 	            : _("Password: not written; your mail client asks for it"));
-	y += 1;
-	tui_put(y, 2, 76, _(writers[cur].description));
-	y += 1;
+	size_t wi = row_writer(cur);
+	if (cur >= ntargets)
+		tui_put(y++, 2, 76, _(writers[wi].description));
 	mvhline(y, 0, ACS_HLINE, 80);
 	tui_put(y++, 2, 30, _(" preview "));
 	struct buf text = {0};
 	struct ms_err err;
 	err_clear(&err);
 	int last = message ? 20 : 22;
-	if (render(cur, &text, NULL, &err)) {
+	if (render(wi, &text, NULL, &err)) {
 		const char *p = text.data ? text.data : "";
 		while (*p && y <= last) {
 			const char *e = strchr(p, '\n');
@@ -265,13 +435,87 @@ static bool confirm(size_t cur, const char *question)
 	}
 }
 
-/* save: write each chosen format; the report of what went where. */
+static const char *action_word(enum install_action a)
+{
+	switch (a) {
+	case INSTALL_CREATED:
+		/* TRANSLATORS: a file was created; the three words line up. */
+		return _("created  ");
+	case INSTALL_CHANGED:
+		return _("changed  ");
+	default:
+		return _("unchanged");
+	}
+}
+
+/* install: into each chosen client; the files and what is left to do
+ * into report, the clients set up into set_up.  A failed client is
+ * named with the reason and the others still go ahead. */
+static void install(struct buf *report, struct buf *set_up, struct buf *todo)
+{
+	struct install_report r = {0};
+	struct client_env e;
+	if (!client_env_from_process(&e))
+		return;
+	for (size_t i = 0; i < ntargets; i++) {
+		struct target *t = &targets[i];
+		if (!t->want)
+			continue;
+		struct account a;
+		fill_account(&a, writer_index(t->writer));
+		if (W.store_password && W.password && *W.password && t->kind != TGT_THUNDERBIRD) {
+			/* Each client's install puts it beside its own files. */
+			a.password_mode = PASSWORD_STORED;
+			account_set(&a.password, W.password);
+			account_set(&a.password_file, "-");
+		}
+		struct ms_err err;
+		err_clear(&err);
+		bool ok = account_validate(&a, W.o.allow_plaintext, &err);
+		if (ok && t->kind == TGT_THUNDERBIRD)
+			ok = install_thunderbird(&a, t->profile, &r, &err);
+		else if (ok && t->kind == TGT_MSMTP)
+			ok = install_msmtp(&a, &e, &r, &err);
+		else if (ok)
+			ok = install_mutt(
+			    &a, &e, t->kind == TGT_MUTT ? CLIENT_MUTT : CLIENT_NEOMUTT, &r, &err);
+		account_free(&a);
+		if (ok) {
+			buf_addf(set_up, "%s%s", set_up->len ? ", " : "", target_label(t->kind));
+			t->want = false;
+		} else {
+			/* TRANSLATORS: CLIENT: not set up: REASON */
+			buf_addf(report, _("%s: not set up: %s\n"), target_label(t->kind), err.msg);
+		}
+	}
+	for (size_t i = 0; i < r.nchanges; i++) {
+		const struct install_change *c = &r.changes[i];
+		char *f = wiz_tilde(c->file);
+		buf_addf(report, "%s %s", action_word(c->action), f);
+		if (c->backup) {
+			char *b = wiz_tilde(c->backup);
+			/* TRANSLATORS: the backup of the file just named. */
+			buf_addf(report, _(" (old: %s)"), b);
+			free(b);
+		}
+		buf_addc(report, '\n');
+		free(f);
+	}
+	for (size_t i = 0; i < r.ntodo; i++)
+		buf_addf(todo, "- %s\n", r.todo[i]);
+	install_report_free(&r);
+}
+
+/* save: install into the chosen clients, write each chosen format; the
+ * report of what went where, and what it means. */
 static char *save(size_t cur)
 {
-	struct buf report = {0};
+	struct buf report = {0}, set_up = {0}, todo = {0};
 	buf_adds(&report, "");
 	write_certs_bundle(&report);
-	size_t n = writers_count < 16 ? writers_count : 16;
+	install(&report, &set_up, &todo);
+	bool wrote = false;
+	size_t n = nwriters();
 	for (size_t i = 0; i < n; i++) {
 		if (!W.want[i])
 			continue;
@@ -316,6 +560,7 @@ static char *save(size_t cur)
 		if (safe_write(W.path[i], text.data, text.len, force, false, &err)) {
 			buf_addf(&report, _("Wrote %s (%s)\n"), shown, writers[i].name);
 			W.want[i] = false;
+			wrote = true;
 		} else {
 			buf_addf(&report, "%s: %s\n", writers[i].name, err.msg);
 		}
@@ -324,15 +569,28 @@ static char *save(size_t cur)
 		buf_free(&text);
 		buf_cleanse(&secret);
 	}
+	/* Claim "set up" only for the clients installed into. */
+	if (set_up.len)
+		buf_addf(&report, _("\nYour account is set up in: %s.\n"), set_up.data);
+	else if (wrote)
+		buf_addf(&report, "\n%s\n",
+		         _("No mail client was set up: the files above take effect once you "
+		           "add them to your client's configuration."));
+	if (todo.len)
+		buf_addf(&report, "%s\n%s", _("Left to do:"), todo.data);
+	buf_free(&set_up);
+	buf_free(&todo);
 	return buf_steal(&report);
 }
 
 /* 0 back, 1 done */
 int screen_output(void)
 {
-	size_t n = writers_count < 16 ? writers_count : 16;
+	size_t nw = nwriters();
+	find_targets();
+	size_t n = ntargets + nw;
 	char *dir = wiz_config_dir();
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < nw; i++) {
 		if (!W.path[i])
 			W.path[i] =
 			    xasprintf("%s/%s%s", dir, W.address, suffix_of(writers[i].name));
@@ -357,14 +615,16 @@ int screen_output(void)
 		}
 		if (ch == 27)
 			return 0;
-		if (ch == ' ' || ch == 'x')
-			W.want[cur] = !W.want[cur];
+		if ((ch == ' ' || ch == 'x') && cur < ntargets)
+			targets[cur].want = !targets[cur].want;
+		else if (ch == ' ' || ch == 'x')
+			W.want[cur - ntargets] = !W.want[cur - ntargets];
 		else if (ch == 'k' && cur > 0)
 			cur--;
 		else if (ch == 'j' && cur + 1 < n)
 			cur++;
-		else if (ch == 'p')
-			edit_path(cur);
+		else if (ch == 'p' && cur >= ntargets)
+			edit_path(cur - ntargets);
 		else if (ch == 's')
 			W.store_password = !W.store_password && W.password && *W.password;
 		else if (ch == '\r' || ch == '\n')
@@ -372,8 +632,22 @@ int screen_output(void)
 		continue;
 	enter:;
 		bool any = false;
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < nw; i++)
 			any |= W.want[i];
+		for (size_t i = 0; i < ntargets; i++) {
+			any |= targets[i].want;
+			/* Thunderbird rewrites prefs.js when it exits: wait for it. */
+			if (targets[i].want && targets[i].kind == TGT_THUNDERBIRD &&
+			    clients_thunderbird_running(targets[i].profile)) {
+				msg = _("Thunderbird is running: close Thunderbird and press Enter "
+				        "again (or Space to leave it out).");
+				any = false;
+				cur = i;
+				break;
+			}
+		}
+		if (msg)
+			continue;
 		if (!any) {
 			msg = _("Choose at least one format with Space.");
 			continue;
