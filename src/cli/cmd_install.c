@@ -239,8 +239,20 @@ int cmd_generate_install(const struct face_opts *o, const char *formats, struct 
 		for (int t = 0; t < T_COUNT; t++)
 			if (done[t])
 				buf_addf(&set, "%s%s", set.len ? ", " : "", target_names[t]);
-		if (set.len)
+		/* "set up" only for verified settings: an unverified one says so. */
+		char *note_in = account_unverified_note(&a->in, _("incoming"));
+		char *note_out = account_unverified_note(&a->out, _("outgoing"));
+		if (set.len && (note_in || note_out))
+			printf(_("The account %s is added to: %s, with settings that are NOT "
+			         "VERIFIED:\n"),
+			       a->address, set.data);
+		else if (set.len)
 			printf(_("The account %s is set up in: %s.\n"), a->address, set.data);
+		if (set.len && note_in)
+			printf("  %s\n", note_in);
+		if (set.len && note_out)
+			printf("  %s\n", note_out);
+		free(note_in), free(note_out);
 		buf_free(&set);
 		if (r.ntodo) {
 			printf("%s\n", _("Left to do:"));

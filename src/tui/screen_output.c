@@ -569,13 +569,29 @@ static char *save(size_t cur)
 		buf_free(&text);
 		buf_cleanse(&secret);
 	}
-	/* Claim "set up" only for the clients installed into. */
-	if (set_up.len)
+	/* Claim "set up" only for the clients installed into, and only for
+	 * settings that were verified. */
+	struct account shown_acct;
+	fill_account(&shown_acct, 0);
+	char *note_in = account_unverified_note(&shown_acct.in, _("incoming"));
+	char *note_out = account_unverified_note(&shown_acct.out, _("outgoing"));
+	account_free(&shown_acct);
+	if (set_up.len && (note_in || note_out))
+		buf_addf(&report,
+		         _("\nYour account is added to: %s, with settings that are NOT "
+		           "VERIFIED:\n"),
+		         set_up.data);
+	else if (set_up.len)
 		buf_addf(&report, _("\nYour account is set up in: %s.\n"), set_up.data);
-	else if (wrote)
+	if (!set_up.len && wrote)
 		buf_addf(&report, "\n%s\n",
 		         _("No mail client was set up: the files above take effect once you "
 		           "add them to your client's configuration."));
+	if ((set_up.len || wrote) && note_in)
+		buf_addf(&report, "%s\n", note_in);
+	if ((set_up.len || wrote) && note_out)
+		buf_addf(&report, "%s\n", note_out);
+	free(note_in), free(note_out);
 	if (todo.len)
 		buf_addf(&report, "%s\n%s", _("Left to do:"), todo.data);
 	buf_free(&set_up);
