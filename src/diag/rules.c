@@ -148,9 +148,28 @@ static void x_closed(const struct probe_result *r, struct buf *msg, struct buf *
 
 /* ---- TLS mode mismatches ------------------------------------------------- */
 
+/* speaks_neither: both modes were tried and met silence or failed. */
+static void speaks_neither(const struct probe_result *r, struct buf *msg, struct buf *fx)
+{
+	if (r->silent && r->alternative->silent)
+		buf_adds(msg, _(" The server accepts connections but speaks neither way: it is "
+		                "overloaded or broken, or this is not a mail server's port."));
+	buf_adds(fx, _("No automatic fix: check the server name and port with the provider."));
+}
+
 static void x_no_greeting(const struct probe_result *r, struct buf *msg, struct buf *fx,
                           struct diag_fix *f)
 {
+	const struct probe_result *a = r->alternative;
+	if (a && a->security == SEC_TLS && !alt_works(r)) {
+		/* Both modes were tried: claiming TLS would be a guess. */
+		buf_addf(msg,
+		         _("Port %u accepted the connection but said nothing in plaintext, and "
+		           "implicit TLS, tried at the same time, did not work either: %s."),
+		         (unsigned)r->port, a->err.msg);
+		speaks_neither(r, msg, fx);
+		return;
+	}
 	buf_addf(msg,
 	         _("Port %u accepted the connection but said nothing. A mail server speaks "
 	           "first in plaintext, so this port most likely expects TLS right away "
@@ -389,6 +408,23 @@ static void x_tls_failed(const struct probe_result *r, struct buf *msg, struct b
                          struct diag_fix *f)
 {
 	add_err(r, msg);
+	const struct probe_result *alt = r->alternative;
+	if (r->silent && alt && alt->security == SEC_STARTTLS) {
+		if (alt->ok || (alt->tls_attempted && alt->tls.handshake_done)) {
+			buf_addf(msg, _(" STARTTLS works on port %u (tested just now)."),
+			         (unsigned)alt->port);
+			buf_addf(fx, _("Set security to STARTTLS for port %u."),
+			         (unsigned)alt->port);
+			set_fix(f, "security", "starttls");
+			return;
+		}
+		buf_addf(
+		    msg,
+		    _(" STARTTLS on port %u, tried at the same time, did not work either: %s."),
+		    (unsigned)alt->port, alt->err.msg);
+		speaks_neither(r, msg, fx);
+		return;
+	}
 	const char *a = r->tls.alert;
 	if (strstr(a, "unsupported protocol") || strstr(a, "no protocols available"))
 		buf_adds(msg, _(" The server offers only old TLS versions (below 1.2), which are "

@@ -397,6 +397,7 @@ static void tls_failed(struct probe *p)
 	r->tls = c->tls;
 	memset(&c->tls, 0, sizeof c->tls);
 	if (c->err.cat == ERR_TIMEOUT) {
+		r->silent = c->tls_raw.len == 0 && !r->got_greeting;
 		if (p->req.security == SEC_TLS)
 			probe_fail(
 			    p, DIAG_TLS_HANDSHAKE_FAILED, ERR_TLS, NULL, "%s",
@@ -494,6 +495,7 @@ static void on_failed(struct probe *p)
 	}
 	if (p->step && strcmp(p->step, "greeting") == 0 && c->err.cat == ERR_TIMEOUT &&
 	    !p->tls_active) {
+		r->silent = true;
 		probe_fail(p, DIAG_NO_GREETING, ERR_TIMEOUT, NULL,
 		           _("port %u accepted the connection but sent no greeting in %d s"),
 		           (unsigned)p->req.port, p->req.timeout_ms / 1000);
@@ -536,6 +538,13 @@ static void on_conn(void *arg, enum conn_event ev)
 bool probe_has_greeting(const struct probe *p)
 {
 	return p->res->got_greeting;
+}
+
+bool probe_heard(const struct probe *p)
+{
+	const struct conn *c = p->conn;
+	return p->res->got_greeting || p->tls_active ||
+	       (c && (c->bytes_in > 0 || c->tls_raw.len > 0));
 }
 
 void probe_cancel(struct probe *p, enum diag_code cause, const char *msg)
