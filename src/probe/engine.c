@@ -501,6 +501,16 @@ static void on_failed(struct probe *p)
 		           (unsigned)p->req.port, p->req.timeout_ms / 1000);
 		return;
 	}
+	if (c->err.cat == ERR_TIMEOUT && p->lines_in_response > 0 && !p->tls_active) {
+		/* The server answered, but never completed its answer (untagged
+		 * lines without the tagged one, an unfinished multi-line reply):
+		 * that is the server's doing, not the network's. */
+		probe_fail(
+		    p, DIAG_PROTOCOL_VIOLATION, ERR_PROTOCOL, NULL,
+		    _("the server began its answer (%zu lines) but did not complete it in %d s"),
+		    p->lines_in_response, p->req.timeout_ms / 1000);
+		return;
+	}
 	if (c->err.cat == ERR_TIMEOUT) {
 		probe_fail(p, DIAG_CONNECTION_TIMEOUT, ERR_TIMEOUT, NULL, "%s", c->err.msg);
 		return;

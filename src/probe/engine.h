@@ -48,8 +48,9 @@ struct probe {
 	bool finished;
 	bool *finished_flag; /* set while probe_start may finish at once */
 	size_t lines_in_response;
-	int tag;       /* IMAP tag counter */
-	bool in_reply; /* SMTP: inside a multi-line reply */
+	int tag;        /* IMAP tag counter */
+	bool in_reply;  /* SMTP: inside a multi-line reply */
+	int reply_code; /* SMTP: the code of that reply's first line */
 	struct buf line;
 	char tagstr[16];
 };
