@@ -243,6 +243,22 @@ static void time_text(const ASN1_TIME *t, char *out, size_t len)
 	strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+static void collect_aia(X509 *cert, struct tls_facts *f)
+{
+	AUTHORITY_INFO_ACCESS *aia = X509_get_ext_d2i(cert, NID_info_access, NULL, NULL);
+	if (!aia)
+		return;
+	for (int i = 0; i < sk_ACCESS_DESCRIPTION_num(aia) && !f->aia_ca_issuers; i++) {
+		const ACCESS_DESCRIPTION *ad = sk_ACCESS_DESCRIPTION_value(aia, i);
+		if (OBJ_obj2nid(ad->method) != NID_ad_ca_issuers || ad->location->type != GEN_URI)
+			continue;
+		const ASN1_IA5STRING *u = ad->location->d.uniformResourceIdentifier;
+		f->aia_ca_issuers =
+		    xstrndup((const char *)ASN1_STRING_get0_data(u), (size_t)ASN1_STRING_length(u));
+	}
+	AUTHORITY_INFO_ACCESS_free(aia);
+}
+
 static void collect_san(X509 *cert, struct tls_facts *f)
 {
 	GENERAL_NAMES *names = X509_get_ext_d2i(cert, NID_subject_alt_name, NULL, NULL);
@@ -308,6 +324,7 @@ void tls_collect(SSL *ssl, struct tls_facts *f, bool handshake_done)
 	f->not_yet_valid = X509_cmp_current_time(X509_get0_notBefore(cert)) > 0;
 	f->expired = X509_cmp_current_time(X509_get0_notAfter(cert)) < 0;
 	collect_san(cert, f);
+	collect_aia(cert, f);
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 	if (X509_digest(cert, EVP_sha256(), md, &mdlen) == 1) {
@@ -357,6 +374,7 @@ void tls_facts_free(struct tls_facts *f)
 {
 	free(f->subject);
 	free(f->issuer);
+	free(f->aia_ca_issuers);
 	for (size_t i = 0; i < f->nsan; i++)
 		free(f->san[i]);
 	free(f->san);

@@ -32,6 +32,11 @@ struct tls_facts {
 	bool self_issued;       /* leaf subject == leaf issuer */
 	char *subject;          /* RFC 2253 text, raw (escape before display) */
 	char *issuer;
+	/* The first CA-issuers URI of the certificate's Authority Information
+	 * Access extension (RFC 5280 4.2.2.1): where its issuer's certificate
+	 * is published, which public CAs always name.  NULL when none; never
+	 * fetched.  Raw (escape before display). */
+	char *aia_ca_issuers;
 	char **san; /* "DNS:name" / "IP:addr" entries */
 	size_t nsan;
 	char not_before[32]; /* ISO 8601 UTC: 2026-11-23T08:00:00Z */

@@ -329,9 +329,15 @@ static enum diag_code classify_cert(const struct tls_facts *t)
 		return DIAG_CERT_SELF_SIGNED;
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
 	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-		/* The server sent only its own certificate and it is not
-		 * self-issued: the intermediate is missing from the chain. */
-		if (t->verify_depth == 0 && t->chain_len <= 1 && !t->self_issued)
+		/* The server sent only its own certificate, not self-issued, and
+		 * its issuer is not in the trust store: a missing intermediate or
+		 * a private CA.  Offline, the one evidence for the former is an
+		 * AIA CA-issuers URL, which public CAs put in every certificate
+		 * they issue (the trust store holds roots only, so an issuer
+		 * signed by a trusted root cannot be found here without fetching
+		 * it, and mailsetup contacts no one but the server). */
+		if (t->verify_depth == 0 && t->chain_len <= 1 && !t->self_issued &&
+		    t->aia_ca_issuers)
 			return DIAG_CERT_INCOMPLETE_CHAIN;
 		return DIAG_CERT_UNTRUSTED;
 	default:
