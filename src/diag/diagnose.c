@@ -132,7 +132,8 @@ static void port_findings(const struct port_check *pc, struct findings *out)
 			pick = pc->tls;
 		else if (pc->starttls && pc->starttls->tls.handshake_done)
 			pick = pc->starttls;
-		else if (pc->kind == PORT_PLAINTEXT_ONLY || pc->kind == PORT_OTHER_PROTOCOL)
+		else if (pc->kind == PORT_PLAINTEXT_ONLY || pc->kind == PORT_OTHER_PROTOCOL ||
+		         (pc->kind == PORT_BROKEN && pc->starttls && pc->starttls->got_greeting))
 			pick = pc->starttls;
 		else if (pc->kind == PORT_FILTERED && pc->proto == PROTO_SMTP && pc->port == 25)
 			pick = pc->starttls;

@@ -507,7 +507,7 @@ static void on_failed(struct probe *p)
 		           (unsigned)p->req.port, p->req.timeout_ms / 1000);
 		return;
 	}
-	if (c->err.cat == ERR_TIMEOUT && p->lines_in_response > 0 && !p->tls_active) {
+	if (c->err.cat == ERR_TIMEOUT && p->lines_in_response > 0) {
 		/* The server answered, but never completed its answer (untagged
 		 * lines without the tagged one, an unfinished multi-line reply):
 		 * that is the server's doing, not the network's. */

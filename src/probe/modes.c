@@ -302,6 +302,15 @@ struct pc_run {
 	void *arg;
 };
 
+/* greeted: the greeting step succeeded (what failed came later). */
+static bool greeted(const struct probe_result *r)
+{
+	for (size_t i = 0; i < r->nsteps; i++)
+		if (strcmp(r->steps[i].name, "greeting") == 0)
+			return r->steps[i].ok;
+	return false;
+}
+
 static enum port_kind classify(const struct port_check *pc)
 {
 	const struct probe_result *t = pc->tls, *s = pc->starttls;
@@ -315,7 +324,8 @@ static enum port_kind classify(const struct port_check *pc)
 	if (!g && t && t->cause == DIAG_TLS_ON_PLAINTEXT_PORT)
 		g = t;
 	if (g) {
-		if (g->cause == DIAG_PROTOCOL_MISMATCH || g->cause == DIAG_PROTOCOL_VIOLATION)
+		if (g->cause == DIAG_PROTOCOL_MISMATCH ||
+		    (g->cause == DIAG_PROTOCOL_VIOLATION && !greeted(g)))
 			return PORT_OTHER_PROTOCOL;
 		if (g->cause == DIAG_STARTTLS_NOT_OFFERED || g->cause == DIAG_STARTTLS_REFUSED ||
 		    g->cause == DIAG_PREAUTH_BEFORE_TLS || g->cause == DIAG_TLS_ON_PLAINTEXT_PORT)
