@@ -92,6 +92,7 @@ json_t *probe_to_json(const struct probe_result *r, const struct findings *fnd)
 		                                           : json_null());
 		json_object_set_new(t, "subject", jstr(r->tls.subject));
 		json_object_set_new(t, "issuer", jstr(r->tls.issuer));
+		json_object_set_new(t, "aia_ca_issuers", jstr(r->tls.aia_ca_issuers));
 		json_object_set_new(t, "san", list(r->tls.san, r->tls.nsan));
 		json_object_set_new(t, "not_before",
 		                    r->tls.not_before[0] ? json_string(r->tls.not_before)

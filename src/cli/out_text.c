@@ -107,6 +107,21 @@ void out_probe_text(FILE *f, const struct probe_result *r, const struct findings
 		                    : r->login == LOGIN_FAILED ? _("refused")
 		                                               : _("not tested");
 		fprintf(f, "  %-16s%s\n", _("login"), login);
+		if (r->alternative) {
+			/* The other way that was tried, so that nobody has to
+			 * guess which modes the answer covers. */
+			const struct probe_result *a = r->alternative;
+			fprintf(f, "  %-16s", _("also tried"));
+			if (a->ok)
+				/* TRANSLATORS: "also tried  TLS, port 993: works (120 ms)" */
+				fprintf(f, _("%s, port %u: works (%d ms)\n"),
+				        security_label(a->security), (unsigned)a->port,
+				        a->total_ms);
+			else
+				/* TRANSLATORS: "also tried  TLS, port 993: failed: <why>" */
+				fprintf(f, _("%s, port %u: failed: %s\n"),
+				        security_label(a->security), (unsigned)a->port, a->err.msg);
+		}
 	}
 	out_findings_text(f, fnd);
 	if (r->ok)

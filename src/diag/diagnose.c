@@ -10,10 +10,10 @@
 #include <string.h>
 
 const struct diagnose_port diagnose_default_ports[] = {
-    {993, PROTO_IMAP, SEC_TLS},     {143, PROTO_IMAP, SEC_STARTTLS},
-    {995, PROTO_POP3, SEC_TLS},     {110, PROTO_POP3, SEC_STARTTLS},
-    {465, PROTO_SMTP, SEC_TLS},     {587, PROTO_SMTP, SEC_STARTTLS},
-    {25, PROTO_SMTP, SEC_STARTTLS},
+    {993, PROTO_IMAP, SEC_TLS, false},     {143, PROTO_IMAP, SEC_STARTTLS, false},
+    {995, PROTO_POP3, SEC_TLS, false},     {110, PROTO_POP3, SEC_STARTTLS, false},
+    {465, PROTO_SMTP, SEC_TLS, false},     {587, PROTO_SMTP, SEC_STARTTLS, false},
+    {25, PROTO_SMTP, SEC_STARTTLS, false},
 };
 const size_t diagnose_default_nports =
     sizeof diagnose_default_ports / sizeof diagnose_default_ports[0];
@@ -23,7 +23,7 @@ static struct diagnose_port standard(uint16_t port)
 	for (size_t i = 0; i < diagnose_default_nports; i++)
 		if (diagnose_default_ports[i].port == port)
 			return diagnose_default_ports[i];
-	return (struct diagnose_port){port, PROTO_IMAP, SEC_STARTTLS};
+	return (struct diagnose_port){port, PROTO_IMAP, SEC_STARTTLS, true};
 }
 
 size_t diagnose_parse_ports(const char *spec, struct diagnose_port **out)
@@ -47,6 +47,8 @@ size_t diagnose_parse_ports(const char *spec, struct diagnose_port **out)
 		struct diagnose_port dp = standard((uint16_t)p);
 		if (slash && !proto_parse(slash, &dp.proto))
 			goto bad;
+		if (slash)
+			dp.guessed = false;
 		if (mode && (!security_parse(mode, &dp.security) || dp.security == SEC_PLAIN))
 			goto bad;
 		v = xrealloc(v, (n + 1) * sizeof *v);
@@ -130,7 +132,8 @@ static void port_findings(const struct port_check *pc, struct findings *out)
 			pick = pc->tls;
 		else if (pc->starttls && pc->starttls->tls.handshake_done)
 			pick = pc->starttls;
-		else if (pc->kind == PORT_PLAINTEXT_ONLY || pc->kind == PORT_OTHER_PROTOCOL)
+		else if (pc->kind == PORT_PLAINTEXT_ONLY || pc->kind == PORT_OTHER_PROTOCOL ||
+		         (pc->kind == PORT_BROKEN && pc->starttls && pc->starttls->got_greeting))
 			pick = pc->starttls;
 		else if (pc->kind == PORT_FILTERED && pc->proto == PROTO_SMTP && pc->port == 25)
 			pick = pc->starttls;
@@ -170,7 +173,7 @@ struct diagnose_report *diagnose_run(const struct probe_request *base,
 		struct dg_slot *slot = xcalloc(1, sizeof *slot);
 		slot->d = d;
 		slot->index = i;
-		port_check_start(loop, &reqs[i], obs, dg_done, slot);
+		port_check_start(loop, &reqs[i], ports[i].guessed, obs, dg_done, slot);
 	}
 	loop_run(loop);
 	loop_free(loop);

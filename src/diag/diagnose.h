@@ -16,6 +16,8 @@ struct diagnose_port {
 	uint16_t port;
 	enum ms_proto proto;       /* the protocol to try first */
 	enum ms_security security; /* the mode to try first */
+	bool guessed;              /* no protocol given and no standard number:
+	                              proto is a guess, both modes at once */
 };
 
 /* The standard matrix: 993 143 995 110 465 587 25. */
@@ -24,9 +26,10 @@ extern const size_t diagnose_default_nports;
 
 /* diagnose_parse_ports: "993,143,2525/smtp,10465/smtp/tls" -> ports
  * (malloc'ed).  A port without /PROTO takes the protocol of its standard
- * number, else IMAP (a greeting of another protocol corrects it); without
- * /MODE, implicit TLS for 993, 995 and 465, STARTTLS otherwise (a silent
- * port is then tried with TLS).  Returns the count, or 0 if malformed. */
+ * number, else IMAP as a guess (guessed: both TLS modes are tried at once
+ * and a greeting of another protocol corrects it); without /MODE,
+ * implicit TLS for 993, 995 and 465, STARTTLS otherwise (a silent port is
+ * then tried with TLS).  Returns the count, or 0 if malformed. */
 size_t diagnose_parse_ports(const char *spec, struct diagnose_port **out);
 
 struct diagnose_report {

@@ -14,6 +14,7 @@
 #include "base/i18n.h"
 #include "probe/probe.h"
 
+#include <openssl/x509.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,9 +149,28 @@ static void x_closed(const struct probe_result *r, struct buf *msg, struct buf *
 
 /* ---- TLS mode mismatches ------------------------------------------------- */
 
+/* speaks_neither: both modes were tried and met silence or failed. */
+static void speaks_neither(const struct probe_result *r, struct buf *msg, struct buf *fx)
+{
+	if (r->silent && r->alternative->silent)
+		buf_adds(msg, _(" The server accepts connections but speaks neither way: it is "
+		                "overloaded or broken, or this is not a mail server's port."));
+	buf_adds(fx, _("No automatic fix: check the server name and port with the provider."));
+}
+
 static void x_no_greeting(const struct probe_result *r, struct buf *msg, struct buf *fx,
                           struct diag_fix *f)
 {
+	const struct probe_result *a = r->alternative;
+	if (a && a->security == SEC_TLS && !alt_works(r)) {
+		/* Both modes were tried: claiming TLS would be a guess. */
+		buf_addf(msg,
+		         _("Port %u accepted the connection but said nothing in plaintext, and "
+		           "implicit TLS, tried at the same time, did not work either: %s."),
+		         (unsigned)r->port, a->err.msg);
+		speaks_neither(r, msg, fx);
+		return;
+	}
 	buf_addf(msg,
 	         _("Port %u accepted the connection but said nothing. A mail server speaks "
 	           "first in plaintext, so this port most likely expects TLS right away "
@@ -347,14 +367,19 @@ static void x_cert_self(const struct probe_result *r, struct buf *msg, struct bu
 	         r->tls.sha256);
 }
 
-static void x_cert_untrusted(const struct probe_result *r, struct buf *msg, struct buf *fx,
-                             struct diag_fix *f)
+/* leaf_alone: the server sent only its certificate, whose issuer is not
+ * in the trust store (the case cert-untrusted and cert-incomplete-chain
+ * share; engine.c tells them apart by the AIA URL). */
+static bool leaf_alone(const struct probe_result *r)
 {
-	buf_addf(msg,
-	         _("The server's certificate does not lead to an authority this computer "
-	           "trusts (%s)."),
-	         r->tls.verify_error);
-	cert_summary(r, msg);
+	long c = r->tls.verify_code;
+	return (c == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
+	        c == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE) &&
+	       r->tls.verify_depth == 0 && r->tls.chain_len <= 1 && !r->tls.self_issued;
+}
+
+static void fix_pin(const struct probe_result *r, struct buf *fx)
+{
 	buf_addf(fx,
 	         _("Only if you know this server and its administrator confirms this SHA-256 "
 	           "fingerprint: trust exactly this certificate (%s), with t on the wizard's "
@@ -362,14 +387,58 @@ static void x_cert_untrusted(const struct probe_result *r, struct buf *msg, stru
 	         r->tls.sha256);
 }
 
+static void x_cert_untrusted(const struct probe_result *r, struct buf *msg, struct buf *fx,
+                             struct diag_fix *f)
+{
+	if (leaf_alone(r)) {
+		char *i = escape_display_str(r->tls.issuer);
+		buf_addf(msg,
+		         _("The server's certificate was issued by %s, which is not in this "
+		           "computer's trust store, and the server sent no certificate for it. The "
+		           "certificate names no place to fetch its issuer from (no Authority "
+		           "Information Access URL), as certificates from public authorities do: "
+		           "it is most likely a private certificate authority, though a public one "
+		           "whose intermediate the server leaves out is not ruled out."),
+		         i);
+		cert_summary(r, msg);
+		buf_addf(fx,
+		         _("If %s is your organisation's own authority, add its certificate to the "
+		           "trust store (or use --cafile FILE). If it is a public authority, the "
+		           "server's administrator must install the full certificate chain. "),
+		         i);
+		fix_pin(r, fx);
+		free(i);
+		return;
+	}
+	buf_addf(msg,
+	         _("The server's certificate does not lead to an authority this computer "
+	           "trusts (%s)."),
+	         r->tls.verify_error);
+	cert_summary(r, msg);
+	fix_pin(r, fx);
+}
+
 static void x_cert_chain(const struct probe_result *r, struct buf *msg, struct buf *fx,
                          struct diag_fix *f)
 {
-	buf_adds(msg, _("The server sends only its own certificate, without the intermediate "
-	                "certificate that links it to a trusted authority. Some programs fetch the "
-	                "missing piece themselves; mail clients usually do not."));
+	char *i = escape_display_str(r->tls.issuer);
+	char *u = escape_display_str(r->tls.aia_ca_issuers ? r->tls.aia_ca_issuers : "");
+	buf_addf(msg,
+	         _("The server sends only its own certificate. Its issuer, %s, is not in this "
+	           "computer's trust store, but the certificate says where that issuer's "
+	           "certificate is published (%s, not fetched by mailsetup), as certificates "
+	           "from public authorities do: the server most likely leaves out the "
+	           "intermediate certificate that links it to a trusted authority. Some "
+	           "programs fetch the missing piece themselves; mail clients usually do not."),
+	         i, u);
 	cert_summary(r, msg);
-	buf_adds(fx, _("Tell the server's administrator to install the full certificate chain."));
+	buf_addf(fx,
+	         _("Tell the server's administrator to install the full certificate chain. If %s "
+	           "is your organisation's own authority instead, add its certificate to the "
+	           "trust store (or use --cafile FILE)."),
+	         i);
+	free(i);
+	free(u);
 }
 
 static void x_cert_changed(const struct probe_result *r, struct buf *msg, struct buf *fx,
@@ -389,6 +458,23 @@ static void x_tls_failed(const struct probe_result *r, struct buf *msg, struct b
                          struct diag_fix *f)
 {
 	add_err(r, msg);
+	const struct probe_result *alt = r->alternative;
+	if (r->silent && alt && alt->security == SEC_STARTTLS) {
+		if (alt->ok || (alt->tls_attempted && alt->tls.handshake_done)) {
+			buf_addf(msg, _(" STARTTLS works on port %u (tested just now)."),
+			         (unsigned)alt->port);
+			buf_addf(fx, _("Set security to STARTTLS for port %u."),
+			         (unsigned)alt->port);
+			set_fix(f, "security", "starttls");
+			return;
+		}
+		buf_addf(
+		    msg,
+		    _(" STARTTLS on port %u, tried at the same time, did not work either: %s."),
+		    (unsigned)alt->port, alt->err.msg);
+		speaks_neither(r, msg, fx);
+		return;
+	}
 	const char *a = r->tls.alert;
 	if (strstr(a, "unsupported protocol") || strstr(a, "no protocols available"))
 		buf_adds(msg, _(" The server offers only old TLS versions (below 1.2), which are "

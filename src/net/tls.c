@@ -7,13 +7,16 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <dirent.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 /* The first verification failure of a handshake.  OpenSSL reports only the
  * last error once a callback lets verification go on, and the first one is
@@ -83,8 +86,9 @@ SSL_CTX *tls_ctx_new(const char *cafile, struct ms_err *err)
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, verify_cb);
 	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	struct tls_trust_paths tp = tls_trust_paths_system();
 	int ok = cafile ? SSL_CTX_load_verify_locations(ctx, cafile, NULL)
-	                : SSL_CTX_set_default_verify_paths(ctx);
+	                : tls_store_load_system(SSL_CTX_get_cert_store(ctx), &tp);
 	if (ok != 1) {
 		char e[160];
 		tls_error_string(e, sizeof e);
@@ -94,6 +98,70 @@ SSL_CTX *tls_ctx_new(const char *cafile, struct ms_err *err)
 		return NULL;
 	}
 	return ctx;
+}
+
+struct tls_trust_paths tls_trust_paths_system(void)
+{
+	struct tls_trust_paths tp = {
+	    .env_file = getenv(X509_get_default_cert_file_env()),
+	    .env_dir = getenv(X509_get_default_cert_dir_env()),
+	    .def_file = X509_get_default_cert_file(),
+	    .def_dir = X509_get_default_cert_dir(),
+	};
+	return tp;
+}
+
+static bool is_hash_name(const char *n)
+{
+	for (int i = 0; i < 8; i++)
+		if (!isxdigit((unsigned char)n[i]))
+			return false;
+	return n[8] == '.' && isdigit((unsigned char)n[9]);
+}
+
+bool tls_dir_is_hashed(const char *dir)
+{
+	DIR *d = dir && *dir ? opendir(dir) : NULL;
+	if (!d)
+		return false;
+	bool found = false;
+	struct dirent *e;
+	while (!found && (e = readdir(d)) != NULL)
+		found = is_hash_name(e->d_name);
+	closedir(d);
+	return found;
+}
+
+/* same_file: a and b name the same file (the bundle through a symlink,
+ * or $SSL_CERT_FILE set to the default, as some environments do). */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	return a && b && stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+bool tls_store_load_system(X509_STORE *store, const struct tls_trust_paths *tp)
+{
+	bool env_dir = tp->env_dir && *tp->env_dir;
+	bool env_file = tp->env_file && *tp->env_file && !same_file(tp->env_file, tp->def_file);
+	X509_LOOKUP *dirs = X509_STORE_add_lookup(store, X509_LOOKUP_hash_dir());
+	if (!dirs)
+		return false;
+	/* Registering a directory reads nothing: certificates are read when
+	 * a chain needs an issuer of that name. */
+	X509_LOOKUP_add_dir(dirs, env_dir ? tp->env_dir : tp->def_dir, X509_FILETYPE_PEM);
+	if (env_file) {
+		X509_STORE_load_file(store, tp->env_file);
+	} else if (tls_dir_is_hashed(tp->def_dir)) {
+		/* The bundle's certificates, found by name when needed. */
+		if (env_dir)
+			X509_LOOKUP_add_dir(dirs, tp->def_dir, X509_FILETYPE_PEM);
+	} else if (tp->def_file && access(tp->def_file, R_OK) == 0) {
+		X509_STORE_load_file(store, tp->def_file);
+	}
+	ERR_clear_error(); /* as OpenSSL: a missing location is no error */
+	return true;
 }
 
 void tls_ctx_free(SSL_CTX *ctx)
@@ -175,6 +243,22 @@ static void time_text(const ASN1_TIME *t, char *out, size_t len)
 	strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+static void collect_aia(X509 *cert, struct tls_facts *f)
+{
+	AUTHORITY_INFO_ACCESS *aia = X509_get_ext_d2i(cert, NID_info_access, NULL, NULL);
+	if (!aia)
+		return;
+	for (int i = 0; i < sk_ACCESS_DESCRIPTION_num(aia) && !f->aia_ca_issuers; i++) {
+		const ACCESS_DESCRIPTION *ad = sk_ACCESS_DESCRIPTION_value(aia, i);
+		if (OBJ_obj2nid(ad->method) != NID_ad_ca_issuers || ad->location->type != GEN_URI)
+			continue;
+		const ASN1_IA5STRING *u = ad->location->d.uniformResourceIdentifier;
+		f->aia_ca_issuers =
+		    xstrndup((const char *)ASN1_STRING_get0_data(u), (size_t)ASN1_STRING_length(u));
+	}
+	AUTHORITY_INFO_ACCESS_free(aia);
+}
+
 static void collect_san(X509 *cert, struct tls_facts *f)
 {
 	GENERAL_NAMES *names = X509_get_ext_d2i(cert, NID_subject_alt_name, NULL, NULL);
@@ -240,6 +324,7 @@ void tls_collect(SSL *ssl, struct tls_facts *f, bool handshake_done)
 	f->not_yet_valid = X509_cmp_current_time(X509_get0_notBefore(cert)) > 0;
 	f->expired = X509_cmp_current_time(X509_get0_notAfter(cert)) < 0;
 	collect_san(cert, f);
+	collect_aia(cert, f);
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 	if (X509_digest(cert, EVP_sha256(), md, &mdlen) == 1) {
@@ -289,6 +374,7 @@ void tls_facts_free(struct tls_facts *f)
 {
 	free(f->subject);
 	free(f->issuer);
+	free(f->aia_ca_issuers);
 	for (size_t i = 0; i < f->nsan; i++)
 		free(f->san[i]);
 	free(f->san);

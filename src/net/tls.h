@@ -32,6 +32,11 @@ struct tls_facts {
 	bool self_issued;       /* leaf subject == leaf issuer */
 	char *subject;          /* RFC 2253 text, raw (escape before display) */
 	char *issuer;
+	/* The first CA-issuers URI of the certificate's Authority Information
+	 * Access extension (RFC 5280 4.2.2.1): where its issuer's certificate
+	 * is published, which public CAs always name.  NULL when none; never
+	 * fetched.  Raw (escape before display). */
+	char *aia_ca_issuers;
 	char **san; /* "DNS:name" / "IP:addr" entries */
 	size_t nsan;
 	char not_before[32]; /* ISO 8601 UTC: 2026-11-23T08:00:00Z */
@@ -59,9 +64,41 @@ enum {
 	TLS_PROBLEM_OTHER = 8,  /* anything else (bad signature, ...) */
 };
 
-/* tls_ctx_new: client context.  cafile NULL means the system store.
- * Returns NULL and sets err (ERR_LOCAL) when the CA file cannot be read. */
+/* tls_ctx_new: client context.  cafile NULL means the system store
+ * (tls_store_load_system).  Returns NULL and sets err (ERR_LOCAL) when
+ * the CA file cannot be read. */
 SSL_CTX *tls_ctx_new(const char *cafile, struct ms_err *err);
+
+/* Where the system trust store is: OpenSSL's environment variables (NULL
+ * or "" when unset) and its compiled-in defaults. */
+struct tls_trust_paths {
+	const char *env_file; /* $SSL_CERT_FILE */
+	const char *env_dir;  /* $SSL_CERT_DIR (a ':'-separated list) */
+	const char *def_file; /* X509_get_default_cert_file(): the bundle */
+	const char *def_dir;  /* X509_get_default_cert_dir(): the CApath */
+};
+/* tls_trust_paths_system: the paths of this process and this OpenSSL. */
+struct tls_trust_paths tls_trust_paths_system(void);
+
+/* tls_store_load_system: the same trust as OpenSSL's default paths
+ * (SSL_CTX_set_default_verify_paths: the file, $SSL_CERT_FILE or the
+ * bundle, plus the directory, $SSL_CERT_DIR or the CApath), without
+ * parsing the whole bundle at start.  Issuers are looked up when a
+ * handshake needs them, in the hashed directory (X509_LOOKUP_hash_dir):
+ *  - $SSL_CERT_FILE, when set to another file than the default bundle,
+ *    is loaded as OpenSSL would load it;
+ *  - otherwise, when the default CApath is a hashed directory it stands in
+ *    for the default bundle (both hold the same certificates where
+ *    update-ca-certificates or c_rehash made them, as on Debian), and is
+ *    searched also when $SSL_CERT_DIR names another directory;
+ *  - only where there is no hashed CApath is the bundle file parsed.
+ * Like OpenSSL, missing files and directories are skipped silently
+ * ($SSL_CERT_URI stores are not consulted).  Returns false only when
+ * OpenSSL cannot set up a lookup. */
+bool tls_store_load_system(X509_STORE *store, const struct tls_trust_paths *tp);
+/* tls_dir_is_hashed: dir holds at least one certificate link named the
+ * way OpenSSL's hashed lookup finds it (8 hex digits, '.', a digit). */
+bool tls_dir_is_hashed(const char *dir);
 void tls_ctx_free(SSL_CTX *ctx);
 
 /* tls_session_new: an SSL talking to host (a name or an IP literal): SNI

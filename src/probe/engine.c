@@ -348,9 +348,15 @@ static enum diag_code classify_cert(const struct tls_facts *t)
 		return DIAG_CERT_SELF_SIGNED;
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
 	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-		/* The server sent only its own certificate and it is not
-		 * self-issued: the intermediate is missing from the chain. */
-		if (t->verify_depth == 0 && t->chain_len <= 1 && !t->self_issued)
+		/* The server sent only its own certificate, not self-issued, and
+		 * its issuer is not in the trust store: a missing intermediate or
+		 * a private CA.  Offline, the one evidence for the former is an
+		 * AIA CA-issuers URL, which public CAs put in every certificate
+		 * they issue (the trust store holds roots only, so an issuer
+		 * signed by a trusted root cannot be found here without fetching
+		 * it, and mailsetup contacts no one but the server). */
+		if (t->verify_depth == 0 && t->chain_len <= 1 && !t->self_issued &&
+		    t->aia_ca_issuers)
 			return DIAG_CERT_INCOMPLETE_CHAIN;
 		return DIAG_CERT_UNTRUSTED;
 	default:
@@ -416,6 +422,7 @@ static void tls_failed(struct probe *p)
 	r->tls = c->tls;
 	memset(&c->tls, 0, sizeof c->tls);
 	if (c->err.cat == ERR_TIMEOUT) {
+		r->silent = c->tls_raw.len == 0 && !r->got_greeting;
 		if (p->req.security == SEC_TLS)
 			probe_fail(
 			    p, DIAG_TLS_HANDSHAKE_FAILED, ERR_TLS, NULL, "%s",
@@ -513,9 +520,20 @@ static void on_failed(struct probe *p)
 	}
 	if (p->step && strcmp(p->step, "greeting") == 0 && c->err.cat == ERR_TIMEOUT &&
 	    !p->tls_active) {
+		r->silent = true;
 		probe_fail(p, DIAG_NO_GREETING, ERR_TIMEOUT, NULL,
 		           _("port %u accepted the connection but sent no greeting in %d s"),
 		           (unsigned)p->req.port, p->req.timeout_ms / 1000);
+		return;
+	}
+	if (c->err.cat == ERR_TIMEOUT && p->lines_in_response > 0) {
+		/* The server answered, but never completed its answer (untagged
+		 * lines without the tagged one, an unfinished multi-line reply):
+		 * that is the server's doing, not the network's. */
+		probe_fail(
+		    p, DIAG_PROTOCOL_VIOLATION, ERR_PROTOCOL, NULL,
+		    _("the server began its answer (%zu lines) but did not complete it in %d s"),
+		    p->lines_in_response, p->req.timeout_ms / 1000);
 		return;
 	}
 	if (c->err.cat == ERR_TIMEOUT) {
@@ -555,6 +573,13 @@ static void on_conn(void *arg, enum conn_event ev)
 bool probe_has_greeting(const struct probe *p)
 {
 	return p->res->got_greeting;
+}
+
+bool probe_heard(const struct probe *p)
+{
+	const struct conn *c = p->conn;
+	return p->res->got_greeting || p->tls_active ||
+	       (c && (c->bytes_in > 0 || c->tls_raw.len > 0));
 }
 
 void probe_cancel(struct probe *p, enum diag_code cause, const char *msg)

@@ -51,6 +51,7 @@ struct probe {
 	size_t lines_in_response;
 	int tag;          /* IMAP tag counter */
 	bool in_reply;    /* SMTP: inside a multi-line reply */
+	int reply_code;   /* SMTP: the code of that reply's first line */
 	struct buf reply; /* SMTP: the lines of the reply so far (login answers) */
 	struct buf line;
 	char tagstr[16];

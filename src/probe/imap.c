@@ -335,10 +335,36 @@ static void imap_line(struct probe *p, const char *line, size_t len)
 		probe_expect(p);
 		return;
 	}
+	if (p->state == IMAP_DONE)
+		return;
+	if (len >= 1 && line[0] == '+') {
+		/* A continuation request answers only AUTHENTICATE (above). */
+		char *reply = xstrndup(line, len);
+		if (p->state == IMAP_STARTTLS)
+			probe_fail(
+			    p, DIAG_PROTOCOL_VIOLATION, ERR_PROTOCOL, reply, "%s",
+			    _("the server answered STARTTLS with a continuation request (+), "
+			      "which is not an answer to STARTTLS: TLS was not started"));
+		else
+			probe_fail(
+			    p, DIAG_PROTOCOL_VIOLATION, ERR_PROTOCOL, reply, "%s",
+			    _("the server sent a continuation request (+) nobody asked for"));
+		free(reply);
+		return;
+	}
 	const char *st = tagged(p, line, len);
-	if (!st)
+	if (!st && len >= 2 && line[0] == '*' && line[1] == ' ')
 		return; /* other untagged data: bounded by max_lines */
 	char *reply = xstrndup(line, len);
+	if (!st) {
+		/* Neither untagged nor our tag: the answer to something this
+		 * client never sent (RFC 9051 2.2.2). */
+		probe_fail(p, DIAG_PROTOCOL_VIOLATION, ERR_PROTOCOL, reply,
+		           _("the server answered with a tag this client never sent (expected %s)"),
+		           p->tagstr);
+		free(reply);
+		return;
+	}
 	switch ((enum imap_state)p->state) {
 	case IMAP_CAPABILITY:
 	case IMAP_CAPABILITY_TLS:

@@ -40,6 +40,8 @@ struct check {
 	bool same_port;    /* alternatives stay on req.port (diagnose) */
 	bool retest_proto; /* a greeting of another protocol: test that one */
 	bool retested;
+	bool both_at_once;    /* start the other mode with the first one */
+	bool shadow_launched; /* the other mode ran alongside the first */
 	struct probe *main_p, *shadow_p, *alt_p;
 	struct probe_result *main_r, *other_r;
 	int timer;
@@ -51,11 +53,18 @@ struct check {
 static void check_launch(struct check *k);
 static void check_maybe_done(struct check *k);
 
+/* other_mode: what runs alongside a first attempt in mode s. */
+static enum ms_security other_mode(enum ms_security s)
+{
+	return s == SEC_TLS ? SEC_STARTTLS : SEC_TLS;
+}
+
 static void shadow_done(void *arg, struct probe_result *r)
 {
 	struct check *k = arg;
 	k->shadow_p = NULL;
-	if (handshake_done(r) && k->main_p && !probe_has_greeting(k->main_p)) {
+	if (r->security == SEC_TLS && handshake_done(r) && k->main_p &&
+	    !probe_has_greeting(k->main_p)) {
 		k->other_r = r;
 		char *msg = xasprintf(_("port %u said nothing in plaintext but completed a TLS "
 		                        "handshake at once: it speaks implicit TLS"),
@@ -64,12 +73,27 @@ static void shadow_done(void *arg, struct probe_result *r)
 		free(msg);
 		return;
 	}
-	if (k->other_r || !handshake_done(r)) {
+	/* Kept unless the first attempt made it needless: when the first one
+	 * met silence, this is the answer for the other mode (no second wait
+	 * for the same silence). */
+	if (k->other_r || (r->cancelled && r->cause == DIAG_NONE))
 		probe_result_free(r);
-	} else {
+	else
 		k->other_r = r;
-	}
 	check_maybe_done(k);
+}
+
+static void start_shadow(struct check *k)
+{
+	k->alt_req = k->req;
+	k->alt_req.security = other_mode(k->req.security);
+	k->alt_req.login = k->same_port && k->req.login;
+	if (!k->same_port)
+		k->alt_req.mail_from = NULL;
+	k->shadow_launched = true;
+	k->busy++;
+	k->shadow_p = probe_start(k->loop, &k->alt_req, NULL, shadow_done, k);
+	k->busy--;
 }
 
 static void shadow_due(void *arg, int revents)
@@ -77,14 +101,11 @@ static void shadow_due(void *arg, int revents)
 	struct check *k = arg;
 	loop_del(k->loop, k->timer);
 	k->timer = 0;
-	if (!k->main_p || probe_has_greeting(k->main_p))
+	/* Only while the server has said nothing at all: a greeting or the
+	 * first bytes of a handshake show which mode the port speaks. */
+	if (!k->main_p || probe_heard(k->main_p))
 		return;
-	k->alt_req = k->req;
-	k->alt_req.security = SEC_TLS;
-	k->alt_req.login = k->same_port && k->req.login;
-	if (!k->same_port)
-		k->alt_req.mail_from = NULL;
-	k->shadow_p = probe_start(k->loop, &k->alt_req, NULL, shadow_done, k);
+	start_shadow(k);
 }
 
 /* pick_alternative: the other way that explains main's failure. */
@@ -146,6 +167,17 @@ static void alt_done(void *arg, struct probe_result *r)
 	check_maybe_done(k);
 }
 
+/* detected_other: the result whose greeting named another protocol. */
+static const struct probe_result *detected_other(const struct check *k,
+                                                 const struct probe_result *m)
+{
+	if (m->other_protocol)
+		return m;
+	if (k->other_r && k->other_r->other_protocol)
+		return k->other_r;
+	return NULL;
+}
+
 static void main_done(void *arg, struct probe_result *r)
 {
 	struct check *k = arg;
@@ -155,23 +187,37 @@ static void main_done(void *arg, struct probe_result *r)
 		loop_del(k->loop, k->timer);
 		k->timer = 0;
 	}
-	if (k->shadow_p && r->cause != DIAG_NO_GREETING) {
+	/* The first attempt met silence and the other mode has been running
+	 * alongside it: that one answers for the other mode, so the whole
+	 * check costs one timeout, not two. */
+	bool shadow_answers = r->silent && k->shadow_launched;
+	if (k->shadow_p && !shadow_answers && r->cause != DIAG_NO_GREETING) {
 		/* The first answer explains itself: the shadow is needless. */
 		k->busy++;
 		probe_cancel(k->shadow_p, DIAG_NONE, _("not needed"));
 		k->busy--;
 	}
-	if (k->retest_proto && !k->retested && r->other_protocol &&
-	    r->detected_proto != k->req.proto) {
+	const struct probe_result *g = detected_other(k, r);
+	if (k->retest_proto && !k->retested && g && g->detected_proto != k->req.proto) {
+		/* Test the port again as the protocol its greeting names, in the
+		 * mode that greeting came in (plaintext or after the handshake). */
 		k->retested = true;
-		k->req.proto = r->detected_proto;
+		k->req.proto = g->detected_proto;
+		k->req.security = g->security == SEC_TLS ? SEC_TLS : SEC_STARTTLS;
+		k->both_at_once = false;
+		if (k->shadow_p) {
+			k->busy++;
+			probe_cancel(k->shadow_p, DIAG_NONE, _("not needed"));
+			k->busy--;
+		}
 		probe_result_free(k->main_r);
 		probe_result_free(k->other_r);
 		k->main_r = k->other_r = NULL;
 		check_launch(k);
 		return;
 	}
-	if (!r->ok && !(r->cause == DIAG_NO_GREETING && handshake_done(k->other_r)) &&
+	if (!r->ok && !shadow_answers &&
+	    !(r->cause == DIAG_NO_GREETING && handshake_done(k->other_r)) &&
 	    pick_alternative_pinned(k, r)) {
 		probe_result_free(k->other_r);
 		k->other_r = NULL;
@@ -196,8 +242,11 @@ static void check_maybe_done(struct check *k)
 static void check_launch(struct check *k)
 {
 	k->busy++;
+	k->shadow_launched = false;
 	k->main_p = probe_start(k->loop, &k->req, k->obs, main_done, k);
-	if (k->main_p && k->req.security != SEC_TLS)
+	if (k->main_p && k->both_at_once)
+		start_shadow(k);
+	else if (k->main_p)
 		k->timer =
 		    loop_add(k->loop, -1, 0, loop_now_ms() + MODES_SHADOW_DELAY_MS, shadow_due, k);
 	k->busy--;
@@ -205,8 +254,8 @@ static void check_launch(struct check *k)
 }
 
 static void check_start(struct loop *loop, const struct probe_request *req,
-                        const struct ms_observer *obs, bool same_port, check_done_fn done,
-                        void *arg)
+                        const struct ms_observer *obs, bool same_port, bool both_at_once,
+                        check_done_fn done, void *arg)
 {
 	struct check *k = xcalloc(1, sizeof *k);
 	k->loop = loop;
@@ -216,6 +265,7 @@ static void check_start(struct loop *loop, const struct probe_request *req,
 		k->req.port = default_port(req->proto, req->security);
 	k->same_port = same_port;
 	k->retest_proto = same_port;
+	k->both_at_once = both_at_once;
 	k->done = done;
 	k->arg = arg;
 	check_launch(k);
@@ -246,7 +296,7 @@ void probe_checked_start(struct loop *loop, const struct probe_request *req,
 	struct checked_run *run = xcalloc(1, sizeof *run);
 	run->done = done;
 	run->arg = arg;
-	check_start(loop, req, obs, false, checked_done, run);
+	check_start(loop, req, obs, false, false, checked_done, run);
 }
 
 static void keep_result(void *arg, struct probe_result *r)
@@ -272,10 +322,19 @@ struct pc_run {
 	void *arg;
 };
 
+/* greeted: the greeting step succeeded (what failed came later). */
+static bool greeted(const struct probe_result *r)
+{
+	for (size_t i = 0; i < r->nsteps; i++)
+		if (strcmp(r->steps[i].name, "greeting") == 0)
+			return r->steps[i].ok;
+	return false;
+}
+
 static enum port_kind classify(const struct port_check *pc)
 {
 	const struct probe_result *t = pc->tls, *s = pc->starttls;
-	if (pc->proto != pc->asked_proto)
+	if (pc->proto != pc->asked_proto && !pc->proto_guessed)
 		return PORT_OTHER_PROTOCOL;
 	if (handshake_done(t))
 		return PORT_IMPLICIT_TLS;
@@ -285,7 +344,8 @@ static enum port_kind classify(const struct port_check *pc)
 	if (!g && t && t->cause == DIAG_TLS_ON_PLAINTEXT_PORT)
 		g = t;
 	if (g) {
-		if (g->cause == DIAG_PROTOCOL_MISMATCH || g->cause == DIAG_PROTOCOL_VIOLATION)
+		if (g->cause == DIAG_PROTOCOL_MISMATCH ||
+		    (g->cause == DIAG_PROTOCOL_VIOLATION && !greeted(g)))
 			return PORT_OTHER_PROTOCOL;
 		if (g->cause == DIAG_STARTTLS_NOT_OFFERED || g->cause == DIAG_STARTTLS_REFUSED ||
 		    g->cause == DIAG_PREAUTH_BEFORE_TLS || g->cause == DIAG_TLS_ON_PLAINTEXT_PORT)
@@ -329,7 +389,7 @@ static void pc_done(void *arg, struct probe_result *m, struct probe_result *o)
 	done(darg, pc);
 }
 
-void port_check_start(struct loop *loop, const struct probe_request *base,
+void port_check_start(struct loop *loop, const struct probe_request *base, bool proto_guessed,
                       const struct ms_observer *obs, port_done_fn done, void *arg)
 {
 	struct pc_run *run = xcalloc(1, sizeof *run);
@@ -337,9 +397,10 @@ void port_check_start(struct loop *loop, const struct probe_request *base,
 	run->pc->port = base->port;
 	run->pc->proto = base->proto;
 	run->pc->asked_proto = base->proto;
+	run->pc->proto_guessed = proto_guessed;
 	run->done = done;
 	run->arg = arg;
-	check_start(loop, base, obs, true, pc_done, run);
+	check_start(loop, base, obs, true, proto_guessed, pc_done, run);
 }
 
 void port_check_free(struct port_check *pc)

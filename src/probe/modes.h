@@ -4,11 +4,14 @@
  * on 465, "SSL" on 587.  Both checks here answer it without waiting on a
  * timeout that another answer makes unnecessary:
  *
- *  - the mode asked for runs first.  A STARTTLS (or plaintext) probe
- *    with no greeting after MODES_SHADOW_DELAY_MS starts an implicit-TLS
- *    check on the same port in parallel; if that completes a handshake
- *    while the first still has no greeting, the first is stopped at once
- *    (an implicit-TLS port never greets in plaintext).
+ *  - the mode asked for runs first.  A probe that has heard nothing from
+ *    the server after MODES_SHADOW_DELAY_MS (no greeting, no handshake
+ *    byte) starts the other mode on the same port in parallel; if an
+ *    implicit-TLS check completes a handshake while the first still has
+ *    no greeting, the first is stopped at once (an implicit-TLS port
+ *    never greets in plaintext).  When the first one times out in
+ *    silence, the parallel one is the answer for the other mode: a
+ *    silent port costs one timeout, not two.
  *  - a failure that another mode would explain (plaintext greeting met
  *    by TLS, STARTTLS missing or refused...) is followed by that other
  *    mode, without login, kept as r->alternative so that the finding can
@@ -48,6 +51,9 @@ struct port_check {
 	enum ms_proto proto;       /* as finally tested */
 	enum ms_proto asked_proto; /* as asked; differs after a greeting
 	                              of another protocol */
+	bool proto_guessed;        /* the port came with no protocol: asked_proto
+	                              was a guess, and a greeting of another
+	                              protocol is no finding */
 	enum port_kind kind;
 	struct probe_result *tls;      /* implicit TLS attempt, or NULL if
 	                                  another answer made it needless */
@@ -58,10 +64,14 @@ typedef void (*port_done_fn)(void *arg, struct port_check *pc);
 
 /* port_check_start: test base->port in base->security first (the mode
  * its number stands for), the other mode only when the first one fails
- * in a way the other would explain (or has no greeting after
- * MODES_SHADOW_DELAY_MS).  base is copied (its strings must outlive the
- * check).  done gets a port_check the caller frees with port_check_free. */
-void port_check_start(struct loop *loop, const struct probe_request *base,
+ * in a way the other would explain (or the server has said nothing after
+ * MODES_SHADOW_DELAY_MS; a silent first attempt then waits for that one,
+ * never for a second timeout).  proto_guessed: the port has no known
+ * meaning (base->proto is a guess): both modes start at once, and the
+ * protocol a greeting names is taken without a protocol-mismatch.  base
+ * is copied (its strings must outlive the check).  done gets a
+ * port_check the caller frees with port_check_free. */
+void port_check_start(struct loop *loop, const struct probe_request *base, bool proto_guessed,
                       const struct ms_observer *obs, port_done_fn done, void *arg);
 void port_check_free(struct port_check *pc);
 /* port_check_best: the result a client should use (NULL if none works):

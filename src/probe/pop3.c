@@ -38,6 +38,11 @@ static bool ok_reply(const char *line, size_t len)
 	return len >= 3 && strncasecmp(line, "+OK", 3) == 0 && (len == 3 || line[3] == ' ');
 }
 
+static bool err_reply(const char *line, size_t len)
+{
+	return len >= 4 && strncasecmp(line, "-ERR", 4) == 0 && (len == 4 || line[4] == ' ');
+}
+
 static void pop3_command(struct probe *p, const char *cmd, const char *shown, int next)
 {
 	p->state = next;
@@ -158,8 +163,16 @@ static void pop3_line(struct probe *p, const char *line, size_t len)
 	case POP3_STLS:
 		if (!ok_reply(line, len)) {
 			reply = xstrndup(line, len);
-			probe_fail(p, DIAG_STARTTLS_REFUSED, ERR_DENIED, reply,
-			           _("the server refused STLS on port %u"), (unsigned)p->req.port);
+			if (err_reply(line, len))
+				probe_fail(p, DIAG_STARTTLS_REFUSED, ERR_DENIED, reply,
+				           _("the server refused STLS on port %u"),
+				           (unsigned)p->req.port);
+			else
+				/* RFC 1939 3: a status indicator is +OK or -ERR. */
+				probe_fail(
+				    p, DIAG_PROTOCOL_VIOLATION, ERR_PROTOCOL, reply, "%s",
+				    _("the server answered STLS with neither +OK nor -ERR: TLS "
+				      "was not started"));
 			free(reply);
 			return;
 		}

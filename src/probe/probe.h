@@ -118,6 +118,9 @@ struct probe_result {
 	bool credentials_sent_verified; /* ...only over verified TLS (or a
 	                                   certificate trusted by its fingerprint) */
 	bool got_greeting;              /* the server's first line arrived */
+	bool silent;                    /* the server accepted the connection and
+	                                   sent nothing at all (no greeting, no TLS
+	                                   byte) until the timeout */
 	bool other_protocol;            /* the greeting was of another protocol: */
 	enum ms_proto detected_proto;   /* ...this one */
 	bool cancelled;                 /* stopped early because another answer made
@@ -139,6 +142,9 @@ struct probe *probe_start(struct loop *loop, const struct probe_request *req,
                           const struct ms_observer *obs, probe_done_fn done, void *arg);
 /* probe_has_greeting: the server has said its first line. */
 bool probe_has_greeting(const struct probe *p);
+/* probe_heard: the server has sent anything at all (a line, or a byte of
+ * a TLS handshake). */
+bool probe_heard(const struct probe *p);
 /* probe_cancel: stop a running probe now with cause and a message (the
  * result is marked cancelled); done() is called before this returns. */
 void probe_cancel(struct probe *p, enum diag_code cause, const char *msg);

@@ -179,6 +179,15 @@ static void smtp_reply(struct probe *p, int code, const char *first)
 		smtp_login(p);
 		return;
 	case SMTP_STARTTLS:
+		if (code != 220 && code / 100 != 4 && code / 100 != 5) {
+			/* RFC 3207 4: 220 to go on, 4yz/5yz to refuse; a 1yz, 3yz or
+			 * other 2yz code is no answer to STARTTLS. */
+			probe_fail(p, DIAG_PROTOCOL_VIOLATION, ERR_PROTOCOL, first,
+			           _("the server answered STARTTLS with code %d, which is not an "
+			             "answer to STARTTLS: TLS was not started"),
+			           code);
+			return;
+		}
 		if (code != 220) {
 			probe_fail(p, DIAG_STARTTLS_REFUSED, ERR_DENIED, first,
 			           _("the server refused STARTTLS on port %u"),
@@ -274,6 +283,16 @@ static void smtp_line(struct probe *p, const char *line, size_t len)
 		free(reply);
 		return;
 	}
+	if (p->in_reply && code != p->reply_code) {
+		/* RFC 5321 4.2.1: every line of a reply has the same code. */
+		char *reply = xstrndup(line, len);
+		probe_fail(p, DIAG_PROTOCOL_VIOLATION, ERR_PROTOCOL, reply,
+		           _("the lines of one reply carry different codes (%d, then %d)"),
+		           p->reply_code, code);
+		free(reply);
+		return;
+	}
+	p->reply_code = code;
 	size_t tlen = len - (size_t)(text - line);
 	if (p->state == SMTP_GREETING && !r->greeting)
 		r->greeting = xstrndup(line, len);

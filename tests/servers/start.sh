@@ -134,7 +134,28 @@ basicConstraints = critical, CA:TRUE, pathlen:0
 keyUsage = critical, keyCertSign, cRLSign
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
+[ private_ca ]
+dir = $PKI/private-db
+database = \$dir/index.txt
+new_certs_dir = \$dir
+certificate = $PKI/private-ca.pem
+private_key = $PKI/private-ca.key
+rand_serial = yes
+default_md = sha256
+policy = policy_any
+unique_subject = no
+copy_extensions = none
 [ ext_leaf ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+subjectAltName = DNS:localhost, DNS:mail.test, IP:127.0.0.1, IP:127.0.0.2
+# Where the issuer's certificate is published, as public CAs write it
+# (never fetched: mail.test does not resolve).
+authorityInfoAccess = caIssuers;URI:http://pki.mail.test/intermediate.crt
+[ ext_private_leaf ]
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature, keyEncipherment
 extendedKeyUsage = serverAuth
@@ -153,9 +174,10 @@ basicConstraints = critical, CA:FALSE
 subjectKeyIdentifier = hash
 subjectAltName = DNS:localhost, DNS:mail.test, IP:127.0.0.1, IP:127.0.0.2
 EOF
-mkdir -p "$PKI/root-db" "$PKI/int-db"
+mkdir -p "$PKI/root-db" "$PKI/int-db" "$PKI/private-db"
 : >"$PKI/root-db/index.txt"
 : >"$PKI/int-db/index.txt"
+: >"$PKI/private-db/index.txt"
 
 pki() { openssl "$@" >>"$PKI/openssl.log" 2>&1 || die "openssl $1 failed, see $PKI/openssl.log"; }
 newkey() { pki genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1"; }
@@ -192,17 +214,26 @@ sign int_ca wrongname ext_wrongname -days 825
 pki req -new -x509 -config "$PKI/openssl.cnf" -key "$PKI/leaf.key" \
 	-subj "/O=mailsetup tests/CN=localhost" -days 825 \
 	-extensions ext_selfsigned -out "$PKI/selfsigned.pem"
+# A private CA nobody trusts (not MS_CA), and a leaf from it without AIA.
+newkey "$PKI/private-ca.key"
+pki req -new -x509 -config "$PKI/openssl.cnf" -key "$PKI/private-ca.key" \
+	-subj "/O=Example Corp/CN=Example Corp internal CA" -days 3650 \
+	-extensions ext_root -out "$PKI/private-ca.pem"
+cp "$PKI/leaf.csr" "$PKI/privateca.csr"
+sign private_ca privateca ext_private_leaf -days 825
 
 # What each server sends: leaf + intermediate, except "nochain" (good leaf
-# alone) and "selfsigned" (no CA involved at all).
+# alone), "privateca" (a private CA's leaf alone) and "selfsigned" (no CA
+# involved at all).
 for name in good expired notyet wrongname; do
 	cat "$PKI/$name.pem" "$PKI/intermediate.pem" >"$PKI/$name-chain.pem"
 done
 cp "$PKI/good.pem" "$PKI/nochain-chain.pem"
+cp "$PKI/privateca.pem" "$PKI/privateca-chain.pem"
 cp "$PKI/selfsigned.pem" "$PKI/selfsigned-chain.pem"
 # exim reads the key after dropping to Debian-exim.
 chgrp Debian-exim "$PKI/leaf.key"
-chmod 0640 "$PKI/leaf.key" "$PKI/ca.key" "$PKI/intermediate.key"
+chmod 0640 "$PKI/leaf.key" "$PKI/ca.key" "$PKI/intermediate.key" "$PKI/private-ca.key"
 
 # -------------------------------------------------------------- ports -----
 # Hold a machine-wide lock from choosing ports until the daemons listen, so
@@ -215,12 +246,13 @@ if { exec 9>>"$LOCK"; } 2>/dev/null; then
 fi
 
 # shellcheck disable=SC2046
-set -- $("$PY" "$HELPER" pick-ports 12)
-[ $# -eq 12 ] || die "could not pick ports"
+set -- $("$PY" "$HELPER" pick-ports 13)
+[ $# -eq 13 ] || die "could not pick ports"
 IMAP_PORT=$1 IMAPS_PORT=$2 POP3_PORT=$3 POP3S_PORT=$4
 IMAPS_EXPIRED_PORT=$5 IMAPS_NOTYET_PORT=$6 IMAPS_SELFSIGNED_PORT=$7
 IMAPS_WRONGNAME_PORT=$8 IMAPS_NOCHAIN_PORT=$9
 SUBMISSION_PORT=${10} SUBMISSIONS_PORT=${11} SMTP_PORT=${12}
+IMAPS_PRIVATECA_PORT=${13}
 
 # ------------------------------------------------------------ dovecot -----
 # Dovecot cannot pick a certificate by port (its "local" blocks match IPs),
@@ -374,6 +406,7 @@ bad_instance notyet "$IMAPS_NOTYET_PORT"
 bad_instance selfsigned "$IMAPS_SELFSIGNED_PORT"
 bad_instance wrongname "$IMAPS_WRONGNAME_PORT"
 bad_instance nochain "$IMAPS_NOCHAIN_PORT"
+bad_instance privateca "$IMAPS_PRIVATECA_PORT"
 
 # --------------------------------------------------------------- exim -----
 EX=$DIR/exim
@@ -481,7 +514,7 @@ launch() { # NAME LOGFILE COMMAND...
 	record_pid "$DIR/pids/$name.pid" $!
 }
 
-for name in main expired notyet selfsigned wrongname nochain; do
+for name in main expired notyet selfsigned wrongname nochain privateca; do
 	launch "dovecot-$name" "$DIR/logs/dovecot-$name.log" \
 		"$DOVECOT" -F -c "$DV/$name.conf"
 done
@@ -497,6 +530,7 @@ if ! failed=$("$PY" "$HELPER" wait-listen "$DIR" 10 \
 	"dovecot-selfsigned=$L:$IMAPS_SELFSIGNED_PORT" \
 	"dovecot-wrongname=$L:$IMAPS_WRONGNAME_PORT" \
 	"dovecot-nochain=$L:$IMAPS_NOCHAIN_PORT" \
+	"dovecot-privateca=$L:$IMAPS_PRIVATECA_PORT" \
 	"exim=$L:$SUBMISSION_PORT,$L:$SUBMISSIONS_PORT,$L:$SMTP_PORT"); then
 	for name in $failed; do
 		case $name in
@@ -546,6 +580,7 @@ q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 	echo "export MS_IMAPS_SELFSIGNED_PORT=$IMAPS_SELFSIGNED_PORT"
 	echo "export MS_IMAPS_WRONGNAME_PORT=$IMAPS_WRONGNAME_PORT"
 	echo "export MS_IMAPS_NOCHAIN_PORT=$IMAPS_NOCHAIN_PORT"
+	echo "export MS_IMAPS_PRIVATECA_PORT=$IMAPS_PRIVATECA_PORT"
 	echo "export MS_SUBMISSION_PORT=$SUBMISSION_PORT"
 	echo "export MS_SUBMISSIONS_PORT=$SUBMISSIONS_PORT"
 	echo "export MS_SMTP_PORT=$SMTP_PORT"
