@@ -89,6 +89,12 @@ static void test_pause(void)
 bool safe_write(const char *path, const char *data, size_t len, bool force, bool secret,
                 struct ms_err *err)
 {
+	return safe_write_backup(path, data, len, force, secret, ".bak", err);
+}
+
+bool safe_write_backup(const char *path, const char *data, size_t len, bool force, bool secret,
+                       const char *bak_suffix, struct ms_err *err)
+{
 	struct stat old;
 	bool exists = lstat(path, &old) == 0;
 	if (exists && S_ISDIR(old.st_mode)) {
@@ -140,7 +146,7 @@ bool safe_write(const char *path, const char *data, size_t len, bool force, bool
 	test_pause();
 
 	if (exists) {
-		bak = xasprintf("%s.bak", path);
+		bak = xasprintf("%s%s", path, bak_suffix);
 		if (unlink(bak) != 0 && errno != ENOENT) {
 			step = "backup";
 			e = errno;

@@ -106,5 +106,9 @@ void thunderbird_profile_free(struct tb_profile *p);
  * sleeps N seconds between the fsync and the rename. */
 bool safe_write(const char *path, const char *data, size_t len, bool force, bool secret,
                 struct ms_err *err);
+/* safe_write_backup: the same, the old content kept as path + bak_suffix
+ * (check --fix keeps FILE.mailsetup-bak). */
+bool safe_write_backup(const char *path, const char *data, size_t len, bool force, bool secret,
+                       const char *bak_suffix, struct ms_err *err);
 
 #endif
