@@ -39,6 +39,7 @@ void account_free(struct account *a)
 	free(a->password_file);
 	free(a->cafile);
 	free(a->trusted_certs_file);
+	ms_folders_free(&a->folders);
 	memset(a, 0, sizeof *a);
 }
 
@@ -236,6 +237,15 @@ bool account_validate(const struct account *a, bool allow_plaintext, struct ms_e
 	}
 	if (a->password_file && !check_text(a->password_file, _("the password file name"), err))
 		return false;
+	const char *folders[] = {a->folders.sent, a->folders.drafts, a->folders.trash,
+	                         a->folders.junk, a->folders.archive};
+	for (size_t i = 0; i < sizeof folders / sizeof folders[0]; i++)
+		if (folders[i] &&
+		    (!*folders[i] || !check_text(folders[i], _("a folder name"), err))) {
+			if (!*folders[i])
+				err_set(err, ERR_USAGE, "%s", _("a folder name is empty"));
+			return false;
+		}
 	return check_text(a->cafile, _("the CA file name"), err) &&
 	       check_text(a->trusted_certs_file, _("the trusted certificates file name"), err);
 }

@@ -68,6 +68,9 @@ struct account {
 	 * (account_server.trusted_sha256), for clients that trust exact
 	 * certificates from a file (mutt's certificate_file), or NULL. */
 	char *trusted_certs_file;
+	/* The server's special-use folders (IMAP, found after a login, or
+	 * from a report's "folders"); mutt gets record/postponed/trash. */
+	struct ms_folders folders;
 };
 
 /* account_init / account_free: an empty account; release all it owns. */
@@ -107,7 +110,9 @@ bool account_validate(const struct account *a, bool allow_plaintext, struct ms_e
  * "auth", "verified", "verified_at".  Fields present in the JSON replace
  * those in a; the caller applies command-line options afterwards so that
  * they win.  Returns false with err set (ERR_USAGE) when the text is not
- * one of those shapes or a value is invalid. */
+ * one of those shapes or a value is invalid.  "folders" ({sent, drafts,
+ * trash, junk, archive, guessed}) is read from the top level, else from
+ * the incoming server object (a probe report of a login carries it). */
 bool account_from_json_text(struct account *a, const char *text, size_t len, struct ms_err *err);
 
 #endif

@@ -112,6 +112,27 @@ static bool server_from_json(json_t *j, struct account_server *s, bool outgoing,
 	return true;
 }
 
+static bool folders_from_json(json_t *j, struct ms_folders *f, struct ms_err *err)
+{
+	if (!j || json_is_null(j))
+		return true;
+	if (!json_is_object(j)) {
+		err_set(err, ERR_USAGE, "%s", _("JSON: \"folders\" must be an object"));
+		return false;
+	}
+	static const char *const keys[] = {"sent", "drafts", "trash", "junk", "archive"};
+	char **slots[] = {&f->sent, &f->drafts, &f->trash, &f->junk, &f->archive};
+	for (size_t i = 0; i < 5; i++) {
+		const char *v;
+		if (!get_string(j, keys[i], &v, "\"folders\"", err))
+			return false;
+		account_set(slots[i], v);
+	}
+	f->guessed = json_is_true(json_object_get(j, "guessed"));
+	f->listed = true;
+	return true;
+}
+
 bool account_from_json_text(struct account *a, const char *text, size_t len, struct ms_err *err)
 {
 	json_error_t jerr;
@@ -148,6 +169,11 @@ bool account_from_json_text(struct account *a, const char *text, size_t len, str
 		goto out;
 	if (!server_from_json(in, &a->in, false, "\"incoming\"", err) ||
 	    !server_from_json(out, &a->out, true, "\"outgoing\"", err))
+		goto out;
+	json_t *folders = json_object_get(root, "folders");
+	if (!folders && json_is_object(in))
+		folders = json_object_get(in, "folders");
+	if (!folders_from_json(folders, &a->folders, err))
 		goto out;
 	if (address)
 		account_set(&a->address, address);

@@ -48,6 +48,18 @@ static json_t *list(char **v, size_t n)
 	return a;
 }
 
+json_t *folders_to_json(const struct ms_folders *f)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "sent", jstr(f->sent));
+	json_object_set_new(o, "drafts", jstr(f->drafts));
+	json_object_set_new(o, "trash", jstr(f->trash));
+	json_object_set_new(o, "junk", jstr(f->junk));
+	json_object_set_new(o, "archive", jstr(f->archive));
+	json_object_set_new(o, "guessed", json_boolean(f->guessed));
+	return o;
+}
+
 json_t *probe_to_json(const struct probe_result *r, const struct findings *fnd)
 {
 	json_t *o = json_object();
@@ -110,6 +122,8 @@ json_t *probe_to_json(const struct probe_result *r, const struct findings *fnd)
 	                    json_string(r->login == LOGIN_OK       ? "ok"
 	                                : r->login == LOGIN_FAILED ? "failed"
 	                                                           : "skipped"));
+	if (r->folders.listed)
+		json_object_set_new(o, "folders", folders_to_json(&r->folders));
 	if (r->send_path_checked) {
 		json_t *sp = json_object();
 		json_object_set_new(sp, "sender_ok", json_boolean(r->sender_ok));

@@ -5,6 +5,7 @@
 #include "base/alloc.h"
 #include "base/escape.h"
 #include "base/i18n.h"
+#include "probe/folders.h"
 
 #include <openssl/evp.h>
 #include <openssl/x509.h>
@@ -140,6 +141,10 @@ static void finish(struct probe *p)
 		p->conn = NULL;
 	}
 	buf_free(&p->line);
+	if (p->folders) {
+		folder_scan_free(p->folders);
+		free(p->folders);
+	}
 	probe_done_fn done = p->done;
 	void *arg = p->done_arg;
 	free(p);
@@ -616,6 +621,7 @@ void probe_result_free(struct probe_result *r)
 	caps_clear(&r->caps_before_tls);
 	caps_clear(&r->caps);
 	free(r->login_reply);
+	ms_folders_free(&r->folders);
 	free(r->send_path_reply);
 	probe_result_free(r->alternative);
 	free(r);

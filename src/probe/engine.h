@@ -12,6 +12,7 @@
 #include "probe/probe.h"
 
 struct probe;
+struct folder_scan;
 
 struct proto_ops {
 	const char *name;
@@ -52,6 +53,10 @@ struct probe {
 	bool in_reply; /* SMTP: inside a multi-line reply */
 	struct buf line;
 	char tagstr[16];
+	/* IMAP after the login: the LIST being read (freed at the end). */
+	struct folder_scan *folders;
+	size_t folder_literal; /* the next line starts with a name of this size */
+	unsigned folder_flags; /* ...whose attributes were these */
 };
 
 /* Steps: open one, then close it with its outcome.  Closing reports it to

@@ -15,6 +15,7 @@
 #include "base/alloc.h"
 #include "base/i18n.h"
 #include "probe/engine.h"
+#include "probe/folders.h"
 
 #include <openssl/crypto.h>
 #include <stdio.h>
@@ -35,6 +36,7 @@ enum imap_state {
 	IMAP_CAPABILITY_TLS,
 	IMAP_AUTH_CONTINUE,
 	IMAP_AUTH,
+	IMAP_LIST,
 	IMAP_DONE,
 };
 
@@ -230,11 +232,93 @@ static void on_greeting(struct probe *p, const char *line, size_t len)
 	imap_after_caps(p);
 }
 
+static bool has_special_use(const struct caps *c)
+{
+	for (size_t i = 0; i < c->nitems; i++)
+		if (strcasecmp(c->items[i], "SPECIAL-USE") == 0)
+			return true;
+	return false;
+}
+
+/* imap_list: the login succeeded (reply is its tagged answer). */
+static void imap_list(struct probe *p, const char *reply)
+{
+	struct caps after = {0};
+	bool special = has_special_use(&p->res->caps);
+	if (caps_imap_response_code(&after, reply, strlen(reply)))
+		special = special || has_special_use(&after);
+	caps_clear(&after);
+	probe_step_open(p, "folders");
+	p->folders = xcalloc(1, sizeof *p->folders);
+	p->folder_literal = 0;
+	p->state = IMAP_LIST;
+	imap_command(p, special ? "LIST \"\" \"*\" RETURN (SPECIAL-USE)" : "LIST \"\" \"*\"", NULL);
+}
+
+static void folders_close(struct probe *p, bool ok, const char *why)
+{
+	struct probe_result *r = p->res;
+	folder_scan_finish(p->folders, &r->folders);
+	free(p->folders);
+	p->folders = NULL;
+	const struct ms_folders *f = &r->folders;
+	if (!ok) {
+		ms_folders_free(&r->folders);
+		probe_step_close(p, false, "%s", why);
+		return;
+	}
+	struct buf d = {0};
+	const char *names[5] = {"sent", "drafts", "trash", "junk", "archive"};
+	const char *vals[5] = {f->sent, f->drafts, f->trash, f->junk, f->archive};
+	for (int i = 0; i < 5; i++)
+		if (vals[i])
+			buf_addf(&d, "%s%s=%s", d.len ? " " : "", names[i], vals[i]);
+	if (!d.len)
+		buf_adds(&d, _("no special-use folders"));
+	else if (f->guessed)
+		buf_addf(&d, " (%s)", _("guessed from their names: the server marks none"));
+	if (why)
+		buf_addf(&d, " (%s)", why);
+	probe_step_close(p, true, "%s", d.data);
+	buf_free(&d);
+}
+
+/* list_line: one untagged line during LIST. */
+static void list_line(struct probe *p, const char *line, size_t len)
+{
+	/* Many folders are normal: the bound is FOLDER_LIST_MAX_LINES. */
+	p->lines_in_response = 0;
+	if (p->folder_literal) {
+		size_t n = p->folder_literal < len ? p->folder_literal : len;
+		folder_scan_add(p->folders, p->folder_flags, line, n);
+		p->folder_literal = 0;
+	} else {
+		unsigned flags;
+		char *name;
+		size_t lit;
+		if (imap_list_line(line, len, &flags, &name, &lit)) {
+			if (name)
+				folder_scan_add(p->folders, flags, name, strlen(name));
+			else
+				p->folder_literal = lit, p->folder_flags = flags;
+			free(name);
+		}
+	}
+	if (p->folders->lines >= FOLDER_LIST_MAX_LINES) {
+		folders_close(p, true, _("stopped reading after too many folders"));
+		imap_logout(p);
+	}
+}
+
 static void imap_line(struct probe *p, const char *line, size_t len)
 {
 	struct probe_result *r = p->res;
 	if (p->state == IMAP_GREETING) {
 		on_greeting(p, line, len);
+		return;
+	}
+	if (p->state == IMAP_LIST && !tagged(p, line, len)) {
+		list_line(p, line, len);
 		return;
 	}
 	if (len >= 13 && strncasecmp(line, "* CAPABILITY ", 13) == 0) {
@@ -284,13 +368,18 @@ static void imap_line(struct probe *p, const char *line, size_t len)
 			r->login_reply = reply;
 			reply = NULL;
 			probe_step_close(p, true, "%s", st);
-			imap_logout(p);
+			imap_list(p, r->login_reply);
 		} else {
 			r->login = LOGIN_FAILED;
 			r->login_reply = xstrdup(reply);
 			probe_fail(p, DIAG_AUTH_FAILED, ERR_AUTH, reply, "%s",
 			           _("the server refused the user name or password"));
 		}
+		break;
+	case IMAP_LIST:
+		folders_close(p, status_is(st, "OK"),
+		              status_is(st, "OK") ? NULL : _("the server refused LIST"));
+		imap_logout(p);
 		break;
 	case IMAP_GREETING:
 	case IMAP_DONE:

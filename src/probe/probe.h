@@ -75,6 +75,22 @@ struct probe_step {
 
 enum probe_login { LOGIN_SKIPPED, LOGIN_OK, LOGIN_FAILED };
 
+/* The special-use folders of an IMAP account (RFC 6154: \Sent, \Drafts,
+ * \Trash, \Junk, \Archive), as UTF-8 mailbox names (decoded from IMAP
+ * modified UTF-7), each NULL when unknown.  Server text: escape before
+ * display. */
+struct ms_folders {
+	char *sent, *drafts, *trash, *junk, *archive;
+	/* listed: the server answered LIST after the login.  guessed: it
+	 * marked no folder, so the names were matched against common ones
+	 * ("Sent", "Sent Items"...) among the folders it has. */
+	bool listed, guessed;
+};
+void ms_folders_free(struct ms_folders *f);
+void ms_folders_copy(struct ms_folders *dst, const struct ms_folders *src);
+/* ms_folders_any: at least one folder is known. */
+bool ms_folders_any(const struct ms_folders *f);
+
 struct probe_result {
 	char *host;
 	uint16_t port;
@@ -92,7 +108,8 @@ struct probe_result {
 	struct caps caps_before_tls; /* STARTTLS mode: what plaintext offered */
 	struct caps caps;            /* the final capability set (after TLS) */
 	enum probe_login login;
-	char *login_reply; /* the server's answer to the login, raw */
+	char *login_reply;         /* the server's answer to the login, raw */
+	struct ms_folders folders; /* IMAP, after a successful login */
 	bool send_path_checked;
 	bool sender_ok, recipient_ok;
 	char *send_path_reply; /* the refusal, raw */

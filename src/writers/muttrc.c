@@ -94,6 +94,44 @@ static const char *security_words(enum ms_security s)
 	}
 }
 
+/* folders: record, postponed and trash on the server's own folders ("+"
+ * is relative to $folder, set above). */
+static void folders(struct buf *out, const struct ms_folders *f)
+{
+	if (!ms_folders_any(f))
+		return;
+	comment(out, f->guessed ? _("Folders guessed from their names (the server marks none):")
+	                        : _("The server's own folders for sent mail, drafts and trash:"));
+	const char *vars[] = {"record", "postponed", "trash"};
+	const char *vals[] = {f->sent, f->drafts, f->trash};
+	for (int i = 0; i < 3; i++) {
+		if (!vals[i])
+			continue;
+		char *v = xasprintf("+%s", vals[i]);
+		set_var(out, vars[i], v);
+		free(v);
+	}
+}
+
+/* mailboxes: last of all, because neomutt connects to an IMAP mailbox
+ * when it reads this command, so TLS, CA file and password must be set. */
+static void mailboxes(struct buf *out, const struct ms_folders *f)
+{
+	if (!ms_folders_any(f))
+		return;
+	buf_adds(out, "\nmailboxes \"+INBOX\"");
+	const char *all[] = {f->sent, f->drafts, f->trash, f->junk, f->archive};
+	for (int i = 0; i < 5; i++) {
+		if (!all[i])
+			continue;
+		char *v = xasprintf("+%s", all[i]);
+		buf_addc(out, ' ');
+		muttrc_quote(out, v);
+		free(v);
+	}
+	buf_addc(out, '\n');
+}
+
 static void password_command(struct buf *out, const char *var, const char *cmd)
 {
 	/* Inside double quotes mutt and neomutt run `...` and insert the
@@ -140,6 +178,7 @@ bool write_muttrc(const struct account *a, const struct writer_opts *o, struct b
 			server_url(out, in->security == SEC_TLS ? "imaps" : "imap", user, in);
 			buf_adds(out, "\n");
 			set_var(out, "spoolfile", "+INBOX");
+			folders(out, &a->folders);
 			authenticators(out, "imap_authenticators", in->auth);
 			if (a->password_mode == PASSWORD_COMMAND)
 				password_command(out, "imap_pass", a->password_command);
@@ -214,6 +253,8 @@ bool write_muttrc(const struct account *a, const struct writer_opts *o, struct b
 		muttrc_quote(out, a->password_file);
 		buf_adds(out, "\n");
 	}
+	if (in && in->proto == PROTO_IMAP)
+		mailboxes(out, &a->folders);
 	(void)o;
 	(void)err;
 	return true;

@@ -86,14 +86,29 @@ static void test_pause(void)
 	}
 }
 
+/* write_replace: the common body.  bak: where the old content goes
+ * (replace_bak: an older file of that name is replaced), or NULL to keep
+ * no copy. */
+static bool write_replace(const char *path, const char *data, size_t len, bool force, bool secret,
+                          const char *bak_name, bool replace_bak, struct ms_err *err);
+
 bool safe_write(const char *path, const char *data, size_t len, bool force, bool secret,
                 struct ms_err *err)
 {
-	return safe_write_backup(path, data, len, force, secret, ".bak", err);
+	char *bak = xasprintf("%s.bak", path);
+	bool ok = write_replace(path, data, len, force, secret, bak, true, err);
+	free(bak);
+	return ok;
 }
 
-bool safe_write_backup(const char *path, const char *data, size_t len, bool force, bool secret,
-                       const char *bak_suffix, struct ms_err *err)
+bool safe_write_backup(const char *path, const char *data, size_t len, bool secret,
+                       const char *backup, struct ms_err *err)
+{
+	return write_replace(path, data, len, true, secret, backup, false, err);
+}
+
+static bool write_replace(const char *path, const char *data, size_t len, bool force, bool secret,
+                          const char *bak_name, bool replace_bak, struct ms_err *err)
 {
 	struct stat old;
 	bool exists = lstat(path, &old) == 0;
@@ -145,9 +160,9 @@ bool safe_write_backup(const char *path, const char *data, size_t len, bool forc
 
 	test_pause();
 
-	if (exists) {
-		bak = xasprintf("%s%s", path, bak_suffix);
-		if (unlink(bak) != 0 && errno != ENOENT) {
+	if (exists && bak_name) {
+		bak = xstrdup(bak_name);
+		if (replace_bak && unlink(bak) != 0 && errno != ENOENT) {
 			step = "backup";
 			e = errno;
 			goto fail;

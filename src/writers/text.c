@@ -89,6 +89,19 @@ bool write_text(const struct account *a, const struct writer_opts *o, struct buf
 		server(out, _("Incoming mail"), a, &a->in);
 	if (a->out.set)
 		server(out, _("Outgoing mail"), a, &a->out);
+	if (a->in.set && a->in.proto == PROTO_IMAP && ms_folders_any(&a->folders)) {
+		const struct ms_folders *f = &a->folders;
+		buf_addf(out, "\n%s\n",
+		         f->guessed ? _("Folders (guessed from their names: the server "
+		                        "marks none)")
+		                    : _("Folders (as the server marks them)"));
+		const char *labels[] = {_("Sent:"), _("Drafts:"), _("Trash:"), _("Junk:"),
+		                        _("Archive:")};
+		const char *vals[] = {f->sent, f->drafts, f->trash, f->junk, f->archive};
+		for (int i = 0; i < 5; i++)
+			if (vals[i])
+				row(out, labels[i], vals[i]);
+	}
 	buf_adds(out, "\n");
 	switch (a->password_mode) {
 	case PASSWORD_COMMAND:

@@ -19,8 +19,10 @@
 #include "base/escape.h"
 #include "base/i18n.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Thunderbird's codes (nsMsgSocketType, nsMsgAuthMethod). */
 enum { TB_SOCKET_PLAIN = 0, TB_SOCKET_STARTTLS = 2, TB_SOCKET_SSL = 3 };
@@ -305,10 +307,28 @@ static char *list_append(const char *old, const char *key)
 	return xasprintf("%s,%s", old, key);
 }
 
-bool write_thunderbird_prefs(const struct account *a, const struct writer_opts *o, struct buf *out,
-                             struct ms_err *err)
+static void tb_trust_comments(const struct account *a, struct buf *out)
 {
-	const struct tb_profile *p = o ? o->profile : NULL;
+	const struct account_server *sides[2] = {&a->in, &a->out};
+	for (int i = 0; i < 2; i++) {
+		if (!sides[i]->set || !sides[i]->trusted_sha256)
+			continue;
+		char *t = xasprintf(
+		    _("Thunderbird will warn that the certificate of %s:%u cannot be\n"
+		      "verified. Add the exception only if its SHA-256 fingerprint is\n"
+		      "%s."),
+		    sides[i]->host, (unsigned)account_port(sides[i]), sides[i]->trusted_sha256);
+		line_comment(out, "// ", t);
+		buf_addc(out, '\n');
+		free(t);
+	}
+}
+
+/* tb_render: the account's prefs (no comments, no lists) with keys free
+ * in p; the new list values in *accounts and *smtps (NULL: no SMTP). */
+static bool tb_render(const struct account *a, const struct tb_profile *p, struct buf *out,
+                      char **accounts, char **smtps, char **account_key, struct ms_err *err)
+{
 	if (!a->in.set) {
 		err_set(err, ERR_USAGE, "%s",
 		        _("a Thunderbird account needs an incoming (IMAP or POP3) server"));
@@ -325,26 +345,6 @@ bool write_thunderbird_prefs(const struct account *a, const struct writer_opts *
 	}
 	free(base);
 
-	line_comment(out, "// ",
-	             _("Thunderbird account written by mailsetup. Put it in the profile as\n"
-	               "user.js while Thunderbird is closed; after one start the account\n"
-	               "is in prefs.js and user.js should be removed (it would reset the\n"
-	               "account list at every start)."));
-	buf_addc(out, '\n');
-
-	const struct account_server *sides[2] = {&a->in, &a->out};
-	for (int i = 0; i < 2; i++) {
-		if (!sides[i]->set || !sides[i]->trusted_sha256)
-			continue;
-		char *t = xasprintf(
-		    _("Thunderbird will warn that the certificate of %s:%u cannot be\n"
-		      "verified. Add the exception only if its SHA-256 fingerprint is\n"
-		      "%s."),
-		    sides[i]->host, (unsigned)account_port(sides[i]), sides[i]->trusted_sha256);
-		line_comment(out, "// ", t);
-		buf_addc(out, '\n');
-		free(t);
-	}
 	const struct account_server *in = &a->in;
 	pref_str(out, "mail.account.", k.account, "identities", k.identity);
 	pref_str(out, "mail.account.", k.account, "server", k.server);
@@ -361,8 +361,8 @@ bool write_thunderbird_prefs(const struct account *a, const struct writer_opts *
 	pref_str(out, "mail.identity.", k.identity, "useremail", a->address ? a->address : "");
 	pref_bool(out, "mail.identity.", k.identity, "valid", true);
 
-	char *accounts = list_append(p ? p->accounts : NULL, k.account);
-	char *smtps = NULL;
+	*accounts = list_append(p ? p->accounts : NULL, k.account);
+	*smtps = NULL;
 	if (a->out.set) {
 		const struct account_server *sm = &a->out;
 		pref_str(out, "mail.identity.", k.identity, "smtpServer", k.smtp);
@@ -374,17 +374,40 @@ bool write_thunderbird_prefs(const struct account *a, const struct writer_opts *
 		pref_str(out, "mail.smtpserver.", k.smtp, "username", account_username(a, sm));
 		pref_str(out, "mail.smtpserver.", k.smtp, "description",
 		         a->address ? a->address : "");
-		smtps = list_append(p ? p->smtpservers : NULL, k.smtp);
+		*smtps = list_append(p ? p->smtpservers : NULL, k.smtp);
 	}
+	*account_key = xstrdup(k.account);
+	keys_free(&k);
+	return true;
+}
+
+bool write_thunderbird_prefs(const struct account *a, const struct writer_opts *o, struct buf *out,
+                             struct ms_err *err)
+{
+	const struct tb_profile *p = o ? o->profile : NULL;
+	struct buf body = {0};
+	char *accounts = NULL, *smtps = NULL, *key = NULL;
+	if (!tb_render(a, p, &body, &accounts, &smtps, &key, err))
+		return false;
+
+	line_comment(out, "// ",
+	             _("Thunderbird account written by mailsetup. Put it in the profile as\n"
+	               "user.js while Thunderbird is closed; after one start the account\n"
+	               "is in prefs.js and user.js should be removed (it would reset the\n"
+	               "account list at every start)."));
+	buf_addc(out, '\n');
+	tb_trust_comments(a, out);
+	buf_add(out, body.data, body.len);
 	buf_adds(out, "\n");
 	pref_str(out, "mail.accountmanager.accounts", "", "", accounts);
 	if (smtps)
 		pref_str(out, "mail.smtpservers", "", "", smtps);
 	if (!p || !p->default_account || !*p->default_account)
-		pref_str(out, "mail.accountmanager.defaultaccount", "", "", k.account);
+		pref_str(out, "mail.accountmanager.defaultaccount", "", "", key);
+	buf_free(&body);
 	free(accounts);
 	free(smtps);
-	keys_free(&k);
+	free(key);
 	return true;
 }
 
@@ -455,4 +478,326 @@ bool write_autoconfig(const struct account *a, const struct writer_opts *o, stru
 	buf_adds(out, "  </emailProvider>\n</clientConfig>\n");
 	(void)o;
 	return true;
+}
+
+/* ---- install into a profile's prefs.js ------------------------------ */
+
+/* One pref line of prefs.js. */
+struct tb_line {
+	const char *start;
+	size_t len;  /* with its '\n' */
+	char *name;  /* NULL: not a pref line */
+	char *value; /* string value, or NULL */
+};
+
+static size_t tb_lines(const char *text, struct tb_line **out)
+{
+	size_t n = 0, cap = 0;
+	struct tb_line *v = NULL;
+	for (const char *p = text; *p;) {
+		const char *e = strchr(p, '\n');
+		size_t l = e ? (size_t)(e - p + 1) : strlen(p);
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			v = xrealloc(v, cap * sizeof *v);
+		}
+		struct tb_line *t = &v[n++];
+		memset(t, 0, sizeof *t);
+		t->start = p;
+		t->len = l;
+		char *copy = xstrndup(p, l);
+		const char *s = copy;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (strncmp(s, "user_pref(", 10) == 0) {
+			s += 10;
+			while (*s == ' ')
+				s++;
+			struct buf name = {0}, value = {0};
+			if (js_string(&s, &name)) {
+				t->name = name.data ? buf_steal(&name) : xstrdup("");
+				while (*s == ' ' || *s == ',')
+					s++;
+				if (js_string(&s, &value))
+					t->value = value.data ? buf_steal(&value) : xstrdup("");
+			}
+			buf_free(&name);
+			buf_free(&value);
+		}
+		free(copy);
+		p += l;
+	}
+	*out = v;
+	return n;
+}
+
+static void tb_lines_free(struct tb_line *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].value);
+	}
+	free(v);
+}
+
+static const char *tb_get(const struct tb_line *v, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].name && strcmp(v[i].name, name) == 0)
+			return v[i].value;
+	return NULL;
+}
+
+/* tb_getf: the value of BRANCH.KEY.FIELD ("mail.server." "x" "type"). */
+static const char *tb_getf(const struct tb_line *v, size_t n, const char *branch, const char *k,
+                           const char *field)
+{
+	char *name = xasprintf("%s%s.%s", branch, k, field);
+	const char *r = tb_get(v, n, name);
+	free(name);
+	return r;
+}
+
+/* list_without: a comma-separated list less one key (NULL: unchanged). */
+static char *list_without(const char *list, const char *key)
+{
+	struct buf b = {0};
+	while (list && *list) {
+		size_t n = strcspn(list, ",");
+		const char *k = list;
+		size_t m = n;
+		while (m && *k == ' ')
+			k++, m--;
+		while (m && k[m - 1] == ' ')
+			m--;
+		if (m && !(key && strlen(key) == m && strncmp(k, key, m) == 0)) {
+			if (b.len)
+				buf_addc(&b, ',');
+			buf_add(&b, k, m);
+		}
+		list += n;
+		if (*list == ',')
+			list++;
+	}
+	return b.data ? buf_steal(&b) : xstrdup("");
+}
+
+static bool list_has(const char *list, const char *key)
+{
+	char *without = list_without(list, key);
+	char *all = list_without(list, NULL);
+	bool has = strcmp(without, all) != 0;
+	free(without);
+	free(all);
+	return has;
+}
+
+/* The keys of an account found in the profile. */
+struct tb_found {
+	char *account, *server, *identity, *smtp;
+};
+
+static void tb_found_free(struct tb_found *f)
+{
+	free(f->account);
+	free(f->server);
+	free(f->identity);
+	free(f->smtp);
+	memset(f, 0, sizeof *f);
+}
+
+/* tb_find: the profile's account for the same incoming server and user. */
+static bool tb_find(const struct account *a, const struct tb_line *v, size_t n,
+                    const char *accounts, struct tb_found *f)
+{
+	const char *type = a->in.proto == PROTO_POP3 ? "pop3" : "imap";
+	const char *user = account_username(a, &a->in);
+	for (size_t i = 0; i < n; i++) {
+		const char *nm = v[i].name;
+		size_t nl = nm ? strlen(nm) : 0;
+		if (!nm || !v[i].value || strncmp(nm, "mail.account.", 13) != 0 || nl < 20 ||
+		    strcmp(nm + nl - 7, ".server") != 0)
+			continue;
+		char *acc = xstrndup(nm + 13, nl - 13 - 7);
+		const char *srv = v[i].value;
+		const char *t = tb_getf(v, n, "mail.server.", srv, "type");
+		const char *h = tb_getf(v, n, "mail.server.", srv, "hostname");
+		const char *u = tb_getf(v, n, "mail.server.", srv, "userName");
+		if (list_has(accounts, acc) && t && h && u && strcmp(t, type) == 0 &&
+		    strcasecmp(h, a->in.host) == 0 && strcmp(u, user) == 0) {
+			f->account = acc;
+			f->server = xstrdup(srv);
+			const char *ids = tb_getf(v, n, "mail.account.", acc, "identities");
+			if (ids)
+				f->identity = xstrndup(ids, strcspn(ids, ","));
+			const char *sm =
+			    f->identity ? tb_getf(v, n, "mail.identity.", f->identity, "smtpServer")
+			                : NULL;
+			if (sm)
+				f->smtp = xstrdup(sm);
+			return true;
+		}
+		free(acc);
+	}
+	return false;
+}
+
+static bool has_prefix_key(const char *name, const char *branch, const char *key)
+{
+	size_t bl = strlen(branch), kl = key ? strlen(key) : 0;
+	return key && strncmp(name, branch, bl) == 0 && strncmp(name + bl, key, kl) == 0 &&
+	       name[bl + kl] == '.';
+}
+
+static void pref_line(struct buf *out, const char *name, const char *value)
+{
+	pref_str(out, name, "", "", value);
+}
+
+bool install_thunderbird(const struct account *a, const char *profile_dir, struct install_report *r,
+                         struct ms_err *err)
+{
+	if (clients_thunderbird_running(profile_dir)) {
+		err_set(err, ERR_LOCAL,
+		        _("Thunderbird is running with the profile %s: close Thunderbird and try "
+		          "again (nothing was changed)"),
+		        profile_dir);
+		return false;
+	}
+	char *prefs = xasprintf("%s/prefs.js", profile_dir);
+	char *old = clients_read_file(prefs, INSTALL_FILE_MAX, NULL);
+	if (!old && errno != ENOENT) {
+		err_set(err, ERR_LOCAL, _("cannot read %s: %s"), prefs, strerror(errno));
+		free(prefs);
+		return false;
+	}
+	bool ok = false;
+	struct tb_line *v = NULL;
+	size_t n = tb_lines(old ? old : "", &v);
+	const char *accounts = tb_get(v, n, "mail.accountmanager.accounts");
+	const char *smtps = tb_get(v, n, "mail.smtpservers");
+	const char *def = tb_get(v, n, "mail.accountmanager.defaultaccount");
+	struct tb_found f = {0};
+	struct buf kept = {0}, body = {0}, out = {0};
+	char *new_accounts = NULL, *new_smtps = NULL, *key = NULL;
+	struct tb_profile p = {0};
+
+	if (tb_find(a, v, n, accounts, &f) && strncmp(f.account, "ms_account_", 11) != 0) {
+		/* The person's own account (Thunderbird's keys): not ours to replace. */
+		char *what = xasprintf(_("already has an account for %s on %s (%s); left as it is"),
+		                       account_username(a, &a->in), a->in.host, f.account);
+		ok = install_file(prefs, old, old, false, what, r, err);
+		free(what);
+		goto out;
+	}
+	if (f.smtp && strncmp(f.smtp, "ms_smtp_", 8) != 0) {
+		free(f.smtp); /* shared with an account of the person's own */
+		f.smtp = NULL;
+	}
+	/* Without the account mailsetup wrote before (if any): its lines go,
+	 * and its keys leave the lists. */
+	char *acc_list = list_without(accounts, f.account);
+	char *smtp_list = list_without(smtps, f.smtp);
+	for (size_t i = 0; i < n; i++) {
+		const char *nm = v[i].name;
+		if (nm && (has_prefix_key(nm, "mail.account.", f.account) ||
+		           has_prefix_key(nm, "mail.server.", f.server) ||
+		           has_prefix_key(nm, "mail.identity.", f.identity) ||
+		           has_prefix_key(nm, "mail.smtpserver.", f.smtp)))
+			continue;
+		buf_add(&kept, v[i].start, v[i].len);
+	}
+	thunderbird_profile_scan(kept.data ? kept.data : "", &p);
+	account_set(&p.accounts, accounts ? acc_list : NULL);
+	account_set(&p.smtpservers, smtps ? smtp_list : NULL);
+	/* thunderbird_profile_scan took keys from the old lists too; the
+	 * removed ones are free again. */
+	for (size_t i = 0; i < p.nkeys; i++) {
+		if ((f.account && strcmp(p.keys[i], f.account) == 0) ||
+		    (f.smtp && strcmp(p.keys[i], f.smtp) == 0))
+			p.keys[i][0] = '\0';
+	}
+	free(acc_list);
+	free(smtp_list);
+	if (!tb_render(a, &p, &body, &new_accounts, &new_smtps, &key, err))
+		goto out;
+
+	/* The new text: every line as it was, the lists rewritten in place. */
+	bool wrote_acc = false, wrote_smtp = false, wrote_def = false;
+	if (!old)
+		buf_adds(&out, "// Mozilla User Preferences\n\n");
+	struct tb_line *kv = NULL;
+	size_t kn = tb_lines(kept.data ? kept.data : "", &kv);
+	for (size_t i = 0; i < kn; i++) {
+		const char *nm = kv[i].name;
+		if (nm && strcmp(nm, "mail.accountmanager.accounts") == 0 && !wrote_acc) {
+			pref_line(&out, nm, new_accounts);
+			wrote_acc = true;
+		} else if (nm && strcmp(nm, "mail.smtpservers") == 0 && new_smtps && !wrote_smtp) {
+			pref_line(&out, nm, new_smtps);
+			wrote_smtp = true;
+		} else if (nm && strcmp(nm, "mail.accountmanager.defaultaccount") == 0 &&
+		           f.account && def && strcmp(def, f.account) == 0) {
+			pref_line(&out, nm, key);
+			wrote_def = true;
+		} else {
+			buf_add(&out, kv[i].start, kv[i].len);
+		}
+	}
+	tb_lines_free(kv, kn);
+	if (out.len && out.data[out.len - 1] != '\n')
+		buf_addc(&out, '\n');
+	buf_add(&out, body.data, body.len);
+	if (!wrote_acc)
+		pref_line(&out, "mail.accountmanager.accounts", new_accounts);
+	if (new_smtps && !wrote_smtp)
+		pref_line(&out, "mail.smtpservers", new_smtps);
+	if (!wrote_def && (!def || !*def))
+		pref_line(&out, "mail.accountmanager.defaultaccount", key);
+
+	char *what = xasprintf(_("the Thunderbird account %s"), a->address);
+	ok = install_file(prefs, old, out.data, false, what, r, err);
+	free(what);
+	if (!ok)
+		goto out;
+	if (a->in.auth == AUTH_OAUTH2)
+		install_report_todo(
+		    r, _("Thunderbird signs in to %s in a browser window at its first start."),
+		    a->address);
+	else
+		install_report_todo(
+		    r, _("Thunderbird asks for the password of %s at its first start."),
+		    a->address);
+	const struct account_server *sides[2] = {&a->in, &a->out};
+	for (int i = 0; i < 2; i++)
+		if (sides[i]->set && sides[i]->trusted_sha256)
+			install_report_todo(
+			    r,
+			    _("Thunderbird will warn that the certificate of %s:%u cannot be "
+			      "verified: "
+			      "add the exception only if its SHA-256 fingerprint is %s."),
+			    sides[i]->host, (unsigned)account_port(sides[i]),
+			    sides[i]->trusted_sha256);
+	char *userjs = xasprintf("%s/user.js", profile_dir);
+	char *ujs = clients_read_file(userjs, INSTALL_FILE_MAX, NULL);
+	if (ujs && strstr(ujs, "mail.accountmanager.accounts"))
+		install_report_todo(r,
+		                    _("%s sets the account list at every start of Thunderbird and "
+		                      "hides this account: remove it."),
+		                    userjs);
+	free(ujs);
+	free(userjs);
+out:
+	thunderbird_profile_free(&p);
+	tb_found_free(&f);
+	buf_free(&kept);
+	buf_free(&body);
+	buf_free(&out);
+	free(new_accounts);
+	free(new_smtps);
+	free(key);
+	tb_lines_free(v, n);
+	free(old);
+	free(prefs);
+	return ok;
 }

@@ -14,6 +14,7 @@
 #include "account.h"
 #include "base/buf.h"
 #include "base/err.h"
+#include "clients/clients.h"
 
 #include <stdbool.h>
 #include <sys/types.h>
@@ -106,9 +107,71 @@ void thunderbird_profile_free(struct tb_profile *p);
  * sleeps N seconds between the fsync and the rename. */
 bool safe_write(const char *path, const char *data, size_t len, bool force, bool secret,
                 struct ms_err *err);
-/* safe_write_backup: the same, the old content kept as path + bak_suffix
- * (check --fix keeps FILE.mailsetup-bak). */
-bool safe_write_backup(const char *path, const char *data, size_t len, bool force, bool secret,
-                       const char *bak_suffix, struct ms_err *err);
+/* safe_write_backup: safe_write with force, except that the old content
+ * (if any) is kept as backup, which must not exist yet (it is never
+ * replaced), or not kept when backup is NULL. */
+bool safe_write_backup(const char *path, const char *data, size_t len, bool secret,
+                       const char *backup, struct ms_err *err);
+
+/* ---- installing into the clients (DESIGN.md "Installing into the
+ * clients") ------------------------------------------------------------
+ * Each install merges the account into the configuration the client
+ * really reads (clients/clients.h), through safe_write_backup: a changed
+ * file keeps its old content as FILE.mailsetup-bak (or .mailsetup-bak.2,
+ * ... when that exists: a backup is never overwritten).  Installing the
+ * same account again replaces what the first install wrote; when nothing
+ * would change, nothing is written.  Every file touched is reported. */
+enum install_action { INSTALL_CREATED, INSTALL_CHANGED, INSTALL_UNCHANGED };
+
+struct install_change {
+	char *file; /* absolute path */
+	enum install_action action;
+	char *backup; /* the old content, or NULL (new or unchanged file) */
+	char *what;   /* translated: what the file holds or got */
+};
+
+struct install_report {
+	struct install_change *changes;
+	size_t nchanges;
+	char **todo; /* translated sentences: what is left for the person */
+	size_t ntodo;
+};
+void install_report_free(struct install_report *r);
+/* install_report_todo: add a sentence (printf format) to r->todo. */
+void install_report_todo(struct install_report *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* install_thunderbird: add a to the profile's prefs.js (created when the
+ * profile has none).  Refused (ERR_LOCAL, "close Thunderbird and try
+ * again", nothing changed) while a Thunderbird holds the profile.  The
+ * lists mail.accountmanager.accounts and mail.smtpservers get the new
+ * keys appended, every other line stays byte for byte; an account this
+ * profile already has for the same incoming server and user is replaced
+ * when mailsetup wrote it, and left alone (reported unchanged) when not. */
+bool install_thunderbird(const struct account *a, const char *profile_dir, struct install_report *r,
+                         struct ms_err *err);
+/* install_mutt: k is CLIENT_MUTT or CLIENT_NEOMUTT.  The account file
+ * goes to the client's folder (accounts/ADDRESS.muttrc under $XDG/mutt,
+ * or $XDG/neomutt when neomutt reads a file of its own), and one source
+ * line for it into the file the client reads (created when none). */
+bool install_mutt(const struct account *a, const struct client_env *e, enum client_kind k,
+                  struct install_report *r, struct ms_err *err);
+/* install_msmtp: the account block (named after the address) added to
+ * the msmtp configuration, or replacing the block of that name; other
+ * accounts untouched; mode 0600. */
+bool install_msmtp(const struct account *a, const struct client_env *e, struct install_report *r,
+                   struct ms_err *err);
+
+/* install_file: write text to path as described above (parent folders
+ * created, mode 0700), recording the change in r with what.  old is the
+ * file's current content, or NULL when it does not exist. */
+bool install_file(const char *path, const char *old, const char *text, bool secret,
+                  const char *what, struct install_report *r, struct ms_err *err);
+/* install_real_path: a symlinked configuration file (dotfile managers) is
+ * written through to its target: the resolved path, malloc'ed. */
+char *install_real_path(const char *path);
+
+/* Largest configuration file an install reads. */
+#define INSTALL_FILE_MAX (8u * 1024 * 1024)
 
 #endif

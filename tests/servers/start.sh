@@ -239,6 +239,9 @@ else
 fi
 
 DV=$DIR/dovecot
+SENT_FOLDER="Verschickt 2"
+DRAFTS_FOLDER="Brouillons é"
+TRASH_FOLDER=Weggeworfen
 MAILUSER=nobody
 MAILGROUP=nogroup
 printf '%s:{PLAIN}%s\n' "$ADDRESS" "$PASSWORD" >"$DV/passwd"
@@ -285,6 +288,25 @@ userdb {
   args = uid=$MAILUSER gid=$MAILGROUP home=$DV/home/%Lu
 }
 mail_location = maildir:~/Maildir
+# Special-use folders (RFC 6154) under names no client would guess, one of
+# them non-ASCII (modified UTF-7 on the wire), so that tests prove the
+# names come from the server.  Created at the first login.
+namespace inbox {
+  inbox = yes
+  separator = /
+  mailbox "$SENT_FOLDER" {
+    special_use = \\Sent
+    auto = create
+  }
+  mailbox "$DRAFTS_FOLDER" {
+    special_use = \\Drafts
+    auto = create
+  }
+  mailbox "$TRASH_FOLDER" {
+    special_use = \\Trash
+    auto = create
+  }
+}
 default_login_user = dovenull
 default_internal_user = dovecot
 log_timestamp = "%Y-%m-%d %H:%M:%S "
@@ -529,6 +551,9 @@ q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 	echo "export MS_SMTP_PORT=$SMTP_PORT"
 	echo "export MS_EXIM_MAILDIR=$(q "$EXIM_MAILDIR")"
 	echo "export MS_EXIM_LOG=$(q "$EXIM_LOG")"
+	echo "export MS_SENT_FOLDER=$(q "$SENT_FOLDER")"
+	echo "export MS_DRAFTS_FOLDER=$(q "$DRAFTS_FOLDER")"
+	echo "export MS_TRASH_FOLDER=$(q "$TRASH_FOLDER")"
 } >"$DIR/servers.env.tmp"
 mv "$DIR/servers.env.tmp" "$DIR/servers.env"
 started=yes
