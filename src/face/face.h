@@ -63,6 +63,10 @@ struct face_opts {
 	bool store_password;
 	const char *thunderbird_profile;
 	bool install; /* generate --install: into the clients' own files */
+	/* check */
+	bool fix;   /* apply the tested changes */
+	bool yes;   /* without asking */
+	bool login; /* log in where a file names the user */
 };
 
 /* face_parse: common GNU-style options for subcommand cmd; returns the

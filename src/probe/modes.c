@@ -264,31 +264,6 @@ struct probe_result *probe_checked(const struct probe_request *req, const struct
 	return r;
 }
 
-struct checked_async {
-	probe_done_fn done;
-	void *arg;
-};
-
-static void checked_async_done(void *arg, struct probe_result *m, struct probe_result *o)
-{
-	struct checked_async *a = arg;
-	struct probe_result *r = NULL;
-	checked_done(&r, m, o);
-	probe_done_fn done = a->done;
-	void *darg = a->arg;
-	free(a);
-	done(darg, r);
-}
-
-void probe_checked_start(struct loop *loop, const struct probe_request *req,
-                         const struct ms_observer *obs, probe_done_fn done, void *arg)
-{
-	struct checked_async *a = xcalloc(1, sizeof *a);
-	a->done = done;
-	a->arg = arg;
-	check_start(loop, req, obs, false, checked_async_done, a);
-}
-
 /* ---- port_check ------------------------------------------------------------- */
 
 struct pc_run {

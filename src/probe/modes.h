@@ -76,10 +76,5 @@ const struct probe_result *port_check_best(const struct port_check *pc);
 void probe_checked_start(struct loop *loop, const struct probe_request *req,
                          const struct ms_observer *obs, probe_done_fn done, void *arg);
 struct probe_result *probe_checked(const struct probe_request *req, const struct ms_observer *obs);
-/* probe_checked_start: the same on the caller's loop, so that many run at
- * once; done gets the result (with its alternative) to probe_result_free.
- * req and its strings must stay valid until then. */
-void probe_checked_start(struct loop *loop, const struct probe_request *req,
-                         const struct ms_observer *obs, probe_done_fn done, void *arg);
 
 #endif
