@@ -2,7 +2,8 @@
  *
  * Reads the commands that decide where mail comes from and goes to:
  * `set` of folder, spoolfile, imap_user, pop_host, pop_user, smtp_url,
- * smtp_user, ssl_starttls, ssl_force_tls and certificate_file; `source`
+ * smtp_user, ssl_starttls, ssl_force_tls, certificate_file and
+ * ssl_ca_certificates_file; `source`
  * (relative to the sourcing file, "~" expanded, depth bounded, loops
  * noted); and account-hook/folder-hook commands, each hook a scope of its
  * own that inherits the TLS switches of the top level.  Lines joined with
@@ -36,12 +37,13 @@ enum mvar_id {
 	V_SSL_STARTTLS,
 	V_SSL_FORCE_TLS,
 	V_CERTIFICATE_FILE,
+	V_SSL_CA,
 	V_COUNT
 };
 
 static const char *const var_names[V_COUNT] = {
     "folder",   "spoolfile", "imap_user",    "pop_host",      "pop_user",
-    "smtp_url", "smtp_user", "ssl_starttls", "ssl_force_tls", "certificate_file",
+    "smtp_url", "smtp_user", "ssl_starttls", "ssl_force_tls", "certificate_file", "ssl_ca_certificates_file",
 };
 
 struct mvar {
@@ -474,7 +476,11 @@ static void add_server(struct mctx *m, size_t scope, const struct mvar *where, i
 	const struct mvar *st = get(m, scope, V_SSL_STARTTLS),
 	                  *force = get(m, scope, V_SSL_FORCE_TLS);
 	const struct mvar *uv = user_var >= 0 ? get(m, scope, user_var) : NULL;
-	const struct mvar *cert = get(m, scope, V_CERTIFICATE_FILE);
+	/* mutt trusts the system's authorities, those of
+	 * ssl_ca_certificates_file and the certificates in certificate_file. */
+	const struct mvar *cert = get(m, scope, V_SSL_CA);
+	if (!cert || !cert->value[0])
+		cert = get(m, scope, V_CERTIFICATE_FILE);
 	s->proto = schemes[k].proto;
 	s->host = xstrdup(u.host);
 	s->port = port;
@@ -496,8 +502,6 @@ static void add_server(struct mctx *m, size_t scope, const struct mvar *where, i
 	}
 	if (force)
 		s->force_at = force->at;
-	/* mutt trusts the system's authorities and the certificates in
-	 * certificate_file. */
 	if (cert && cert->value[0] && cert->value[0] != '~')
 		s->cafile = xstrdup(cert->value);
 	else if (cert && cert->value[0] == '~' && m->env->home)
