@@ -143,6 +143,11 @@ void check_start_row(struct check_row *row, struct loop *loop)
 	const struct rd_server *s = check_row_server(row);
 	run->running++;
 	run->loop = loop;
+	if (row->gone) {
+		row->not_tested = xstrdup(_("the file no longer names this server"));
+		row_finish(row);
+		return;
+	}
 	struct ctx_cache *c = ctx_for(run, s->cafile && !run->o.cafile ? s->cafile : NULL,
 	                              s->cafile_only && !run->o.cafile);
 	if (!c->ctx) {

@@ -21,6 +21,7 @@ struct check_row {
 	struct rd_config *cfg; /* not owned */
 	size_t server;         /* cfg->servers[server] */
 	bool done;
+	bool gone;              /* after a fix the file no longer names this server */
 	char *not_tested;       /* why the row was not tested (translated), or NULL */
 	struct probe_result *r; /* NULL until done or when not tested */
 	struct findings fnd;
@@ -83,5 +84,65 @@ const struct rd_server *check_row_server(const struct check_row *row);
  * one line differently: the first wins, *conflicts counts the rest. */
 void check_collect(const struct check_run *run, const char *path, struct rd_edits *out,
                    size_t *conflicts);
+
+/* ---- the setup: which files, read, and fixed ------------------------------------ */
+
+struct client_env;
+
+/* One configuration file to check. */
+struct check_target {
+	char *path;
+	enum rd_client client;
+	bool sniff;        /* the format is found from the name and text */
+	const char *label; /* "mutt", "neomutt", "msmtp", ... (static) */
+	char *profile;     /* Thunderbird: the profile directory, or NULL */
+	struct rd_config *cfg;
+	char *error;             /* why it could not be read, or NULL */
+	struct rd_config *stale; /* internal: a replaced configuration rows still use */
+};
+
+struct check_setup {
+	struct check_target *v;
+	size_t n;
+	char *home; /* for "~" in sourced paths, or NULL */
+};
+
+/* check_setup_add: one file (sniff: find its format); the same path twice
+ * counts once (neomutt reading mutt's file). */
+void check_setup_add(struct check_setup *s, const char *path, enum rd_client client, bool sniff,
+                     const char *label, const char *profile);
+/* check_setup_args: the files and Thunderbird profile directories named
+ * on the command line; false (err set) when one does not exist. */
+bool check_setup_args(struct check_setup *s, char *const *paths, int n, struct ms_err *err);
+/* check_setup_find: every configuration the clients installed here read:
+ * mutt, neomutt, msmtp, mbsync, aerc, each Thunderbird profile with a
+ * prefs.js (clients/clients.h). */
+void check_setup_find(struct check_setup *s, const struct client_env *e);
+/* check_setup_read: (re)read every target (at most RD_MAX_FILE each);
+ * a file that cannot be read gets target->error. */
+void check_setup_read(struct check_setup *s);
+/* check_target_reread: read one target again (after a fix); the rows
+ * of run that pointed at its old configuration point at the new one. */
+void check_target_reread(struct check_setup *s, struct check_target *t, struct check_run *run);
+void check_setup_free(struct check_setup *s);
+/* check_setup_prepare: check_prepare over the targets that were read. */
+struct check_run *check_setup_prepare(const struct check_setup *s);
+/* check_target_of: the target whose configuration cfg is. */
+struct check_target *check_target_of(const struct check_setup *s, const struct rd_config *cfg);
+
+/* check_fix_file: write the changes of every row of run for the file
+ * path (or only those of row, when row is not NULL): refused while a
+ * Thunderbird holds the profile; the file is read again and each edited
+ * line must still read as it did (else nothing is written); written
+ * through symbolic links with install_file (backup FILE.mailsetup-bak,
+ * .2 ...).  *backup (malloc'ed) names the backup, *lines the lines
+ * changed, *conflicts the changes left out because another change
+ * touches their line. */
+bool check_fix_file(const struct check_run *run, const struct check_row *row,
+                    const struct check_setup *s, const char *path, char **backup, size_t *lines,
+                    size_t *conflicts, struct ms_err *err);
+/* check_changed_files: the distinct files the rows' changes touch
+ * (malloc'ed array of paths owned by the configurations). */
+size_t check_changed_files(const struct check_run *run, const char ***out);
 
 #endif

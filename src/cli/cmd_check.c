@@ -20,114 +20,6 @@
 
 #define CMD "check"
 
-/* One configuration file to read. */
-struct target {
-	char *path;
-	enum rd_client client;
-	const char *label; /* "mutt", "neomutt", ... */
-	char *profile;     /* Thunderbird: the profile directory */
-	struct rd_config *cfg;
-	char *error; /* could not be read */
-};
-
-struct targets {
-	struct target *v;
-	size_t n;
-};
-
-static void add_target(struct targets *t, const char *path, enum rd_client client,
-                       const char *label, const char *profile)
-{
-	for (size_t i = 0; i < t->n; i++)
-		if (strcmp(t->v[i].path, path) == 0)
-			return; /* neomutt reading mutt's file: once */
-	t->v = xrealloc(t->v, (t->n + 1) * sizeof *t->v);
-	t->v[t->n++] = (struct target){
-	    xstrdup(path), client, label, profile ? xstrdup(profile) : NULL, NULL, NULL};
-}
-
-static void targets_free(struct targets *t)
-{
-	for (size_t i = 0; i < t->n; i++) {
-		free(t->v[i].path);
-		free(t->v[i].profile);
-		free(t->v[i].error);
-		rd_config_free(t->v[i].cfg);
-	}
-	free(t->v);
-}
-
-/* ---- finding the files ------------------------------------------------------------- */
-
-static void find_installed(struct targets *t, const struct client_env *e)
-{
-	static const struct {
-		enum client_kind kind;
-		enum rd_client client;
-	} kinds[] = {{CLIENT_MUTT, RD_MUTT},
-	             {CLIENT_NEOMUTT, RD_MUTT},
-	             {CLIENT_MSMTP, RD_MSMTP},
-	             {CLIENT_MBSYNC, RD_MBSYNC},
-	             {CLIENT_AERC, RD_AERC}};
-	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-		bool exists = false;
-		char *p = clients_config_file(e, kinds[i].kind, &exists);
-		if (p && exists)
-			add_target(t, p, kinds[i].client, clients_name(kinds[i].kind), NULL);
-		free(p);
-	}
-	struct tb_profile_info *pr = NULL;
-	size_t n = clients_thunderbird_profiles(e, &pr);
-	for (size_t i = 0; i < n; i++)
-		if (pr[i].has_prefs) {
-			char *p = xasprintf("%s/prefs.js", pr[i].path);
-			add_target(t, p, RD_THUNDERBIRD, "thunderbird", pr[i].path);
-			free(p);
-		}
-	clients_thunderbird_profiles_free(pr, n);
-}
-
-static bool load_file(void *ctx, const char *path, char **text, size_t *len, struct ms_err *err)
-{
-	(void)ctx;
-	struct buf b = {0};
-	if (!face_read_file(path, RD_MAX_FILE, &b)) {
-		err_set(err, ERR_LOCAL, "%s", strerror(errno));
-		buf_free(&b);
-		return false;
-	}
-	*len = b.len;
-	*text = buf_steal(&b);
-	return true;
-}
-
-/* read_all: (re)read every target's configuration. */
-static void read_all(struct targets *t, const char *home)
-{
-	struct rd_env env = {home, load_file, NULL};
-	for (size_t i = 0; i < t->n; i++) {
-		struct target *g = &t->v[i];
-		rd_config_free(g->cfg);
-		g->cfg = NULL;
-		free(g->error);
-		g->error = NULL;
-		char *text = NULL;
-		size_t len = 0;
-		struct ms_err err;
-		err_clear(&err);
-		if (!load_file(NULL, g->path, &text, &len, &err)) {
-			g->error = xstrdup(err.msg);
-			continue;
-		}
-		if ((int)g->client < 0)
-			g->client = rd_sniff(g->path, text, len);
-		if (!g->label)
-			g->label = rd_client_name(g->client);
-		g->cfg = rd_read(g->client, g->path, text, len, &env);
-		free(text);
-	}
-}
-
 /* ---- text -------------------------------------------------------------------------------- */
 
 static const char *sec_label(enum ms_security s)
@@ -207,10 +99,10 @@ static void print_row(const struct check_row *row)
 		       sec_label(row->alt_security), row->change_why);
 }
 
-static void out_text(const struct targets *t, const struct check_run *run)
+static void out_text(const struct check_setup *t, const struct check_run *run)
 {
 	for (size_t i = 0; i < t->n; i++) {
-		const struct target *g = &t->v[i];
+		const struct check_target *g = &t->v[i];
 		char *p = escape_display_str(g->path);
 		printf("%s (%s)\n", p, g->label);
 		free(p);
@@ -264,7 +156,7 @@ static json_t *edit_json(const struct rd_config *c, const struct rd_edit *e)
 	return o;
 }
 
-static json_t *accounts_json(const struct targets *t, const struct check_run *run)
+static json_t *accounts_json(const struct check_setup *t, const struct check_run *run)
 {
 	json_t *a = json_array();
 	for (size_t k = 0; k < run->n; k++) {
@@ -314,13 +206,13 @@ static json_t *accounts_json(const struct targets *t, const struct check_run *ru
 	return a;
 }
 
-static json_t *report_json(const struct targets *t, const struct check_run *run)
+static json_t *report_json(const struct check_setup *t, const struct check_run *run)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "accounts", accounts_json(t, run));
 	json_t *files = json_array(), *notes = json_array();
 	for (size_t i = 0; i < t->n; i++) {
-		const struct target *g = &t->v[i];
+		const struct check_target *g = &t->v[i];
 		json_t *f = json_object();
 		json_object_set_new(f, "file", jtext(g->path));
 		json_object_set_new(f, "client", json_string(g->label));
@@ -344,7 +236,7 @@ static json_t *report_json(const struct targets *t, const struct check_run *run)
 /* ---- the run ------------------------------------------------------------------------------------
  */
 
-static enum exit_code worst(const struct targets *t, const struct check_run *run)
+static enum exit_code worst(const struct check_setup *t, const struct check_run *run)
 {
 	int code = EXIT_OK;
 	for (size_t i = 0; i < t->n; i++)
@@ -358,15 +250,9 @@ static enum exit_code worst(const struct targets *t, const struct check_run *run
 	return (enum exit_code)code;
 }
 
-static struct check_run *run_checks(struct targets *t, const struct check_opts *co)
+static struct check_run *run_checks(struct check_setup *t, const struct check_opts *co)
 {
-	struct rd_config **cfgs = xcalloc(t->n ? t->n : 1, sizeof *cfgs);
-	size_t n = 0;
-	for (size_t i = 0; i < t->n; i++)
-		if (t->v[i].cfg)
-			cfgs[n++] = t->v[i].cfg;
-	struct check_run *run = check_prepare(cfgs, n);
-	free(cfgs);
+	struct check_run *run = check_setup_prepare(t);
 	check_run_all(run, co);
 	return run;
 }
@@ -386,97 +272,46 @@ static bool confirm(void)
 
 /* apply: write every file that has changes; returns the number written,
  * -1 when one failed. */
-static int apply(const struct targets *t, const struct check_run *run, json_t *jout)
+static int apply(const struct check_setup *t, const struct check_run *run, json_t *jout)
 {
 	int written = 0;
 	bool failed = false;
-	/* Every distinct file a change touches. */
-	char **paths = NULL;
-	size_t np = 0;
-	for (size_t k = 0; k < run->n; k++) {
-		const struct check_row *row = &run->rows[k];
-		for (size_t e = 0; e < row->change.n; e++) {
-			const char *p = row->cfg->files[row->change.v[e].file].path;
-			bool seen = false;
-			for (size_t i = 0; i < np; i++)
-				seen = seen || strcmp(paths[i], p) == 0;
-			if (!seen) {
-				paths = xrealloc(paths, (np + 1) * sizeof *paths);
-				paths[np++] = xstrdup(p);
-			}
-		}
-	}
+	const char **paths = NULL;
+	size_t np = check_changed_files(run, &paths);
 	for (size_t i = 0; i < np; i++) {
-		const char *path = paths[i];
-		char *shown = escape_display_str(path);
-		json_t *j = json_object();
-		json_object_set_new(j, "file", jtext(path));
-		/* Thunderbird rewrites prefs.js when it exits: never behind its back. */
-		const char *profile = NULL;
-		for (size_t g = 0; g < t->n; g++)
-			if (t->v[g].profile && strcmp(t->v[g].path, path) == 0)
-				profile = t->v[g].profile;
-		struct rd_edits edits = {0};
-		size_t conflicts = 0;
-		check_collect(run, path, &edits, &conflicts);
-		struct buf text = {0};
+		char *shown = escape_display_str(paths[i]);
+		char *bak = NULL;
+		size_t lines = 0, conflicts = 0;
 		struct ms_err err;
 		err_clear(&err);
-		char *real = install_real_path(path);
-		char *out = NULL;
-		size_t outlen = 0;
-		struct install_report rep = {0};
-		if (profile && clients_thunderbird_running(profile)) {
-			err_set(&err, ERR_LOCAL,
-			        _("Thunderbird is running with this profile and would overwrite "
-			          "prefs.js when it exits; close it and run mailsetup check --fix "
-			          "again"));
-		} else if (!face_read_file(real, RD_MAX_FILE, &text)) {
-			err_set(&err, ERR_LOCAL, _("cannot read it: %s"), strerror(errno));
-		} else if ((out = rd_apply(text.data ? text.data : "", text.len, 0, &edits, &outlen,
-		                           &err)) != NULL) {
-			/* A symbolic link (dotfile managers) keeps pointing at the
-			 * file it points to: that file is the one replaced, and its
-			 * old content kept as FILE.mailsetup-bak (.2, ... when taken). */
-			if (strlen(out) != outlen ||
-			    strlen(text.data ? text.data : "") != text.len) {
-				err_set(&err, ERR_LOCAL,
-				        _("it holds a NUL byte; it was left alone"));
-			} else if (install_file(real, text.data ? text.data : "", out, false,
-			                        _("TLS settings corrected"), &rep, &err)) {
-				written++;
-				const char *bak = rep.nchanges ? rep.changes[0].backup : NULL;
-				if (!jout) {
-					char *b = escape_display_str(bak ? bak : "-");
-					printf(_("Changed %s (lines changed: %zu); the old file is %s\n"),
-					       shown, edits.n, b);
-					free(b);
-				}
-				json_object_set_new(j, "backup", jtext(bak));
-				json_object_set_new(j, "lines", json_integer((json_int_t)edits.n));
+		json_t *j = json_object();
+		json_object_set_new(j, "file", jtext(paths[i]));
+		if (check_fix_file(run, NULL, t, paths[i], &bak, &lines, &conflicts, &err)) {
+			written++;
+			if (!jout) {
+				char *b = escape_display_str(bak ? bak : "-");
+				printf(_("Changed %s (lines changed: %zu); the old file is %s\n"),
+				       shown, lines, b);
+				free(b);
 			}
-		}
-		install_report_free(&rep);
-		free(real);
-		if (err.cat != ERR_NONE) {
+			json_object_set_new(j, "backup", jtext(bak));
+			json_object_set_new(j, "lines", json_integer((json_int_t)lines));
+		} else {
 			failed = true;
 			if (!jout)
 				face_error(CMD, _("%s was not changed: %s"), shown, err.msg);
 			json_object_set_new(j, "error", jtext(err.msg));
 		}
 		if (conflicts && !jout)
-			printf(_("%s: %zu changes touched a line another change also touches; run "
+			printf(_("%s: %zu changes touch a line another change also touches; run "
 			         "check again for them\n"),
 			       shown, conflicts);
 		if (jout)
 			json_array_append_new(jout, j);
 		else
 			json_decref(j);
-		free(out);
-		buf_free(&text);
-		rd_edits_free(&edits);
+		free(bak);
 		free(shown);
-		free(paths[i]);
 	}
 	free(paths);
 	return failed ? -1 : written;
@@ -490,37 +325,20 @@ int cmd_check(int argc, char **argv)
 		return EXIT_USAGE;
 	struct client_env env = {0};
 	bool have_env = client_env_from_process(&env);
-	struct targets t = {0};
-	for (int i = first; i < argc; i++) {
-		struct stat st;
-		if (stat(argv[i], &st) != 0) {
-			face_error(CMD, _("cannot read %s: %s"), argv[i], strerror(errno));
-			targets_free(&t);
-			return EXIT_LOCAL;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			/* A Thunderbird profile directory. */
-			char *p = xasprintf("%s/prefs.js", argv[i]);
-			add_target(&t, p, RD_THUNDERBIRD, "thunderbird", argv[i]);
-			free(p);
-		} else {
-			add_target(&t, argv[i], (enum rd_client) - 1, NULL, NULL);
-			const char *base = strrchr(argv[i], '/');
-			base = base ? base + 1 : argv[i];
-			if (strcmp(base, "prefs.js") == 0) {
-				char *dir = base == argv[i]
-				                ? xstrdup(".")
-				                : xstrndup(argv[i], (size_t)(base - argv[i] - 1));
-				t.v[t.n - 1].profile = dir;
-			}
-		}
+	struct check_setup t = {0};
+	struct ms_err err;
+	err_clear(&err);
+	if (!check_setup_args(&t, argv + first, argc - first, &err)) {
+		face_error(CMD, "%s", err.msg);
+		check_setup_free(&t);
+		return EXIT_LOCAL;
 	}
 	if (first == argc) {
 		if (!have_env) {
 			face_error(CMD, "%s", _("HOME is not set; name the files to check"));
 			return EXIT_USAGE;
 		}
-		find_installed(&t, &env);
+		check_setup_find(&t, &env);
 	}
 	if (!t.n) {
 		printf("%s\n", _("No configuration of mutt, neomutt, msmtp, mbsync, aerc or "
@@ -531,7 +349,7 @@ int cmd_check(int argc, char **argv)
 	if (o.login) {
 		password = cli_read_password(&o, _("the accounts' users"), _("every account"));
 		if (!password) {
-			targets_free(&t);
+			check_setup_free(&t);
 			return EXIT_USAGE;
 		}
 	}
@@ -543,8 +361,9 @@ int cmd_check(int argc, char **argv)
 	    .allow_plaintext = o.allow_plaintext,
 	    .obs = o.verbose ? &cli_verbose_observer : NULL,
 	};
-	const char *home = have_env ? env.home : NULL;
-	read_all(&t, home);
+	if (have_env && !t.home)
+		t.home = xstrdup(env.home);
+	check_setup_read(&t);
 	struct check_run *run = run_checks(&t, &co);
 	int code = worst(&t, run);
 	json_t *j = o.json ? report_json(&t, run) : NULL;
@@ -573,7 +392,7 @@ int cmd_check(int argc, char **argv)
 			if (j)
 				json_object_set_new(j, "applied", applied);
 			/* Test again what the files now say. */
-			read_all(&t, home);
+			check_setup_read(&t);
 			check_run_free(run);
 			run = run_checks(&t, &co);
 			code = worst(&t, run);
@@ -594,7 +413,7 @@ int cmd_check(int argc, char **argv)
 	}
 	secret_free(password);
 	check_run_free(run);
-	targets_free(&t);
+	check_setup_free(&t);
 	net_overrides_free(&o.overrides);
 	return code;
 }
