@@ -325,6 +325,14 @@ int cmd_check(int argc, char **argv)
 		return EXIT_USAGE;
 	struct client_env env = {0};
 	bool have_env = client_env_from_process(&env);
+	/* On a terminal, the live screen; scripts (and --json, --fix) get the
+	 * report. */
+	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && !o.json && !o.fix && !o.login &&
+	    !o.quiet) {
+		int rc = tui_check(&o, argv + first, argc - first);
+		net_overrides_free(&o.overrides);
+		return rc;
+	}
 	struct check_setup t = {0};
 	struct ms_err err;
 	err_clear(&err);

@@ -92,5 +92,8 @@ int face_width(const char *s);
 /* cmd_wizard: the ncurses face (tui/wizard.c); main() starts it when no
  * command is given. */
 int cmd_wizard(int argc, char **argv);
+/* tui_check: `mailsetup check` on a terminal (tui/screen_check.c): the
+ * files named (or every one found) tested live; an exit status. */
+int tui_check(const struct face_opts *o, char *const *paths, int npaths);
 
 #endif
