@@ -95,5 +95,11 @@ int cmd_wizard(int argc, char **argv);
 /* tui_check: `mailsetup check` on a terminal (tui/screen_check.c): the
  * files named (or every one found) tested live; an exit status. */
 int tui_check(const struct face_opts *o, char *const *paths, int npaths);
+/* tui_diagnose: `mailsetup diagnose HOST` on a terminal: the port x mode
+ * matrix filling in live; the exit status diagnose gives. */
+struct diagnose_port;
+struct ms_observer;
+int tui_diagnose(const struct probe_request *base, const struct diagnose_port *ports, size_t nports,
+                 const struct ms_observer *obs);
 
 #endif

@@ -159,6 +159,20 @@ static const struct {
             "  ?, F1            this help\n"
             "  Esc              back (or quit)"),
          false},
+    [WIZ_HELP_DIAGNOSE] =
+        {N_("mailsetup - help: diagnosing a server"),
+         N_("Each mail port of the server is tested first in the TLS mode its number stands "
+            "for, and in the other mode when the first one fails in a way the other would "
+            "explain; each row fills in as its test ends. \"speaks\" says what the port "
+            "turned out to be. When every port has answered, the settings a mail client "
+            "should use are named below (implicit TLS before STARTTLS, verified "
+            "certificates only).\n\n"
+            "Keys:\n"
+            "  Up, Down, j, k   choose a port\n"
+            "  Enter            its steps, findings and certificate in both modes\n"
+            "  ?, F1            this help\n"
+            "  Esc              back (or quit)"),
+         false},
 };
 
 void wiz_help(enum wiz_help page)

@@ -11,6 +11,7 @@
 
 #include "check/check.h"
 #include "clients/clients.h"
+#include "diag/diagnose.h"
 #include "tui/wizard.h"
 
 #include <poll.h>
@@ -483,4 +484,286 @@ int tui_check(const struct face_opts *o, char *const *paths, int npaths)
 	int rc = screen_check(o, paths, npaths);
 	tui_end();
 	return rc;
+}
+
+/* ---- diagnose HOST: the port x mode matrix ---------------------------------------- */
+
+static struct {
+	struct diagnose_report *d;
+	struct loop *loop;
+	int key_watch, timer_watch;
+	unsigned tick;
+	int mode;
+	size_t sel;
+	int scroll;
+	bool quit, finished;
+	size_t ndone;
+} D;
+
+static void cell(const struct probe_result *r, bool pending, char *out, size_t len,
+                 enum tui_tone *tone)
+{
+	*tone = TUI_BAD;
+	if (pending) {
+		snprintf(out, len, "%s", tui_spinner(D.tick));
+		*tone = TUI_BUSY;
+	} else if (!r) {
+		snprintf(out, len, "-");
+		*tone = TUI_BUSY;
+	} else if (r->ok) {
+		snprintf(out, len, "%s %s", tui_mark(true), r->tls.version);
+		*tone = TUI_GOOD;
+	} else {
+		snprintf(out, len, "%s %s", tui_mark(false), diag_code_name(r->cause));
+	}
+}
+
+static void draw_setting(int y, const char *label, const struct probe_result *r)
+{
+	char line[256];
+	if (!r) {
+		snprintf(line, sizeof line, "%-9s %s", label, _("nothing usable found"));
+		put_tone(y, 2, 76, TUI_BAD, line);
+		return;
+	}
+	char *h = escape_display_str(r->host);
+	snprintf(line, sizeof line, _("%-9s %s %s port %u %s"), label, proto_name(r->proto), h,
+	         (unsigned)r->port, wiz_sec_label(r->security));
+	free(h);
+	put_tone(y, 2, 76, TUI_GOOD, line);
+}
+
+static void draw_matrix(void)
+{
+	char title[160];
+	char *h = escape_display_str(D.d->host);
+	snprintf(title, sizeof title, _("mailsetup - diagnose %s"), h);
+	free(h);
+	if (!tui_frame(title, 0, _("Up/Down choose   Enter details   ? help   Esc quit"))) {
+		refresh();
+		return;
+	}
+	attron(A_BOLD);
+	tui_put(2, 2, 6, _("port"));
+	tui_put(2, 9, 6, _("proto"));
+	tui_put(2, 16, 16, _("speaks"));
+	tui_put(2, 33, 22, _("implicit TLS"));
+	tui_put(2, 56, 22, _("STARTTLS"));
+	attroff(A_BOLD);
+	int y = 3;
+	for (size_t i = 0; i < D.d->n && y < LINES - 5; i++, y++) {
+		const struct port_check *pc = D.d->checks[i];
+		const struct probe_request *q = &D.d->reqs[i];
+		if (i == D.sel)
+			attron(A_REVERSE);
+		mvhline(y, 0, ' ', COLS);
+		char port[16];
+		snprintf(port, sizeof port, "%u", (unsigned)q->port);
+		tui_put(y, 2, 6, port);
+		tui_put(y, 9, 6, proto_name(pc ? pc->proto : q->proto));
+		char c[96];
+		enum tui_tone tone;
+		if (!pc) {
+			snprintf(c, sizeof c, "%s %s", tui_spinner(D.tick), _("testing..."));
+			put_tone(y, 16, 16, TUI_BUSY, c);
+		} else {
+			tui_put(y, 16, 16, port_kind_name(pc->kind));
+			cell(pc->tls, false, c, sizeof c, &tone);
+			put_tone(y, 33, 22, tone, c);
+			cell(pc->starttls, false, c, sizeof c, &tone);
+			put_tone(y, 56, 22, tone, c);
+		}
+		if (i == D.sel)
+			attroff(A_REVERSE);
+	}
+	if (D.finished) {
+		y++;
+		attron(A_BOLD);
+		tui_put(y++, 2, 76, _("Recommended settings:"));
+		attroff(A_BOLD);
+		draw_setting(y++, _("incoming"), D.d->incoming);
+		draw_setting(y++, _("outgoing"), D.d->outgoing);
+	}
+	refresh();
+}
+
+static void probe_lines(struct lines *l, const char *label, const struct probe_result *r)
+{
+	add(l, "%s", "");
+	if (!r) {
+		add(l, _("%s: not tried (another answer made it needless)"), label);
+		return;
+	}
+	add(l, "%s: %s", label, r->ok ? _("works") : diag_code_name(r->cause));
+	for (size_t i = 0; i < r->nsteps; i++)
+		add(l, "  %s %-11s %s (%d ms)", tui_mark(r->steps[i].ok), r->steps[i].name,
+		    r->steps[i].detail, r->steps[i].ms);
+	struct findings fnd = {0};
+	diag_probe(r, &fnd);
+	for (size_t i = 0; i < fnd.n; i++) {
+		add(l, "  %s %s: %s", diag_severity_name(fnd.v[i].severity),
+		    diag_code_name(fnd.v[i].code), fnd.v[i].message);
+		if (fnd.v[i].fix_text[0])
+			add(l, _("  Fix: %s"), fnd.v[i].fix_text);
+	}
+	findings_free(&fnd);
+	if (r->tls.sha256[0]) {
+		char *sub = escape_display_str(r->tls.subject);
+		char *iss = escape_display_str(r->tls.issuer);
+		add(l, _("  Certificate: %s, issued by %s"), sub, iss);
+		add(l, _("  Valid %s to %s; verified: %s"), r->tls.not_before, r->tls.not_after,
+		    r->tls.verified ? _("yes") : r->tls.verify_error);
+		add(l, _("  SHA-256 %s"), r->tls.sha256);
+		free(sub), free(iss);
+	}
+}
+
+static void draw_port(void)
+{
+	const struct port_check *pc = D.d->checks[D.sel];
+	if (!tui_frame(_("mailsetup - diagnose: one port"), 0, _("Up/Down scroll   Esc back"))) {
+		refresh();
+		return;
+	}
+	struct lines l = {0};
+	char *h = escape_display_str(D.d->host);
+	add(&l, _("%s port %u (%s)"), h, (unsigned)D.d->reqs[D.sel].port,
+	    pc ? port_kind_name(pc->kind) : _("testing..."));
+	free(h);
+	if (pc) {
+		probe_lines(&l, _("implicit TLS"), pc->tls);
+		probe_lines(&l, _("STARTTLS"), pc->starttls);
+	}
+	int rows = LINES - 4;
+	if (D.scroll > (int)l.n - rows)
+		D.scroll = (int)l.n > rows ? (int)l.n - rows : 0;
+	for (int i = 0; i < rows && (size_t)(D.scroll + i) < l.n; i++)
+		tui_put(2 + i, 2, COLS - 4, l.v[D.scroll + i]);
+	for (size_t i = 0; i < l.n; i++)
+		free(l.v[i]);
+	free(l.v);
+	refresh();
+}
+
+static void draw_d(void)
+{
+	if (D.mode == DETAIL)
+		draw_port();
+	else
+		draw_matrix();
+}
+
+static void d_stop(void)
+{
+	if (D.key_watch)
+		loop_del(D.loop, D.key_watch);
+	if (D.timer_watch)
+		loop_del(D.loop, D.timer_watch);
+	D.key_watch = D.timer_watch = 0;
+}
+
+static void d_key(void *arg, int revents)
+{
+	(void)arg;
+	(void)revents;
+	tui_check_signal();
+	wint_t ch;
+	int rc;
+	nodelay(stdscr, TRUE);
+	while (!D.quit && (rc = get_wch(&ch)) != ERR) {
+		bool fkey = rc == KEY_CODE_YES;
+		if (fkey && ch == KEY_RESIZE)
+			continue;
+		if ((fkey && ch == KEY_F(1)) || (!fkey && ch == '?')) {
+			nodelay(stdscr, FALSE);
+			wiz_help_show(WIZ_HELP_DIAGNOSE);
+			nodelay(stdscr, TRUE);
+			continue;
+		}
+		bool up = (fkey && ch == KEY_UP) || (!fkey && ch == 'k');
+		bool down = (fkey && ch == KEY_DOWN) || (!fkey && ch == 'j');
+		if (!fkey && (ch == 27 || ch == 'q')) {
+			if (D.mode == DETAIL)
+				D.mode = LIST;
+			else
+				D.quit = true;
+		} else if (D.mode == LIST) {
+			if (up && D.sel > 0)
+				D.sel--;
+			else if (down && D.sel + 1 < D.d->n)
+				D.sel++;
+			else if ((!fkey && (ch == '\n' || ch == '\r')) ||
+			         (fkey && ch == KEY_ENTER)) {
+				D.mode = DETAIL;
+				D.scroll = 0;
+			}
+		} else if (up && D.scroll > 0) {
+			D.scroll--;
+		} else if (down) {
+			D.scroll++;
+		}
+	}
+	timeout(TUI_TICK_MS);
+	if (D.quit)
+		d_stop();
+	else
+		draw_d();
+}
+
+static void d_tick(void *arg, int revents)
+{
+	(void)arg;
+	(void)revents;
+	tui_check_signal();
+	D.tick++;
+	draw_d();
+	loop_mod(D.loop, D.timer_watch, -1, 0, loop_now_ms() + TUI_TICK_MS);
+}
+
+static void d_port(void *arg, struct diagnose_report *d, size_t index)
+{
+	(void)arg;
+	(void)index;
+	D.ndone++;
+	if (D.ndone == d->n) {
+		/* Every port answered: name the settings (the reqs are kept
+		 * until the screen ends, for the port numbers). */
+		struct probe_request *reqs = d->reqs;
+		struct conn_addr *addrs = d->addrs;
+		d->reqs = NULL;
+		d->addrs = NULL;
+		diagnose_finish(d);
+		d->reqs = reqs;
+		d->addrs = addrs;
+		D.finished = true;
+	}
+	if (!D.quit)
+		draw_d();
+}
+
+int tui_diagnose(const struct probe_request *base, const struct diagnose_port *ports, size_t nports,
+                 const struct ms_observer *obs)
+{
+	memset(&D, 0, sizeof D);
+	tui_start();
+	D.loop = loop_new();
+	D.key_watch = loop_add(D.loop, STDIN_FILENO, POLLIN, LOOP_NO_DEADLINE, d_key, NULL);
+	D.timer_watch = loop_add(D.loop, -1, 0, loop_now_ms() + TUI_TICK_MS, d_tick, NULL);
+	D.d = diagnose_start(D.loop, base, ports, nports, obs, d_port, NULL);
+	draw_d();
+	loop_run(D.loop);
+	loop_free(D.loop);
+	tui_end();
+	int code = EXIT_OK;
+	if (!D.d->incoming && !D.d->outgoing) {
+		bool answered = false;
+		for (size_t i = 0; i < D.d->n; i++)
+			if (D.d->checks[i] && D.d->checks[i]->kind != PORT_REFUSED &&
+			    D.d->checks[i]->kind != PORT_FILTERED &&
+			    D.d->checks[i]->kind != PORT_UNRESOLVED)
+				answered = true;
+		code = answered ? EXIT_CHECK_FAILED : EXIT_NETWORK;
+	}
+	diagnose_report_free(D.d);
+	return code;
 }

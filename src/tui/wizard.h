@@ -118,6 +118,7 @@ enum wiz_help {
 	WIZ_HELP_OUTPUT,
 	WIZ_HELP_DONE,
 	WIZ_HELP_CHECK,
+	WIZ_HELP_DIAGNOSE,
 	WIZ_HELP_COUNT
 };
 void wiz_help(enum wiz_help page);
