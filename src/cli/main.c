@@ -80,13 +80,14 @@ static void usage(FILE *f)
 	          "      --password-command CMD      let the client run CMD for the password\n"
 	          "      --store-password            store it in a separate mode-0600 file\n"
 	          "      --thunderbird-profile DIR   extend that profile's account lists\n\n"));
-	fprintf(f, _("Install options (generate):\n"
-	             "      --install                   put the account into the clients' own files:\n"
-	             "                                  Thunderbird's prefs.js, the muttrc mutt or\n"
-	             "                                  neomutt reads, the msmtp configuration\n"
-	             "      --format LIST               which clients, e.g. thunderbird,mutt,msmtp\n"
-	             "                                  (default: each one found on this machine)\n"
-	             "      --thunderbird-profile DIR   that profile instead of the default one\n\n"));
+	fprintf(f,
+	        _("Install options (generate):\n"
+	          "      --install                   put the account into the clients' own files:\n"
+	          "                                  Thunderbird's prefs.js, the muttrc mutt or\n"
+	          "                                  neomutt reads, the msmtp configuration\n"
+	          "      --format LIST               which clients, e.g. thunderbird,mutt,msmtp\n"
+	          "                                  (default: each one found on this machine)\n"
+	          "      --thunderbird-profile DIR   that profile instead of the default one\n\n"));
 	fprintf(f, _("Check options:\n"
 	             "      --fix                       apply the tested changes (the old file\n"
 	             "                                  is kept as FILE.mailsetup-bak)\n"

@@ -158,6 +158,19 @@ void probe_fail(struct probe *p, enum diag_code cause, enum err_category cat, co
 		return;
 	struct probe_result *r = p->res;
 	va_list ap;
+	if (p->optional) {
+		/* What was asked (the login) is done; only the extra step failed. */
+		struct ms_err e;
+		err_clear(&e);
+		va_start(ap, fmt);
+		err_vset(&e, cat, fmt, ap);
+		va_end(ap);
+		p->optional = false;
+		if (p->step)
+			probe_step_close(p, false, "%s", e.msg);
+		probe_succeed(p, NULL);
+		return;
+	}
 	va_start(ap, fmt);
 	err_vset(&r->err, cat, fmt, ap);
 	va_end(ap);

@@ -53,6 +53,11 @@ struct probe {
 	bool in_reply; /* SMTP: inside a multi-line reply */
 	struct buf line;
 	char tagstr[16];
+	/* optional: the step running now is extra information (IMAP LIST
+	 * after a successful login): a failure in it, even a closed
+	 * connection or a timeout, fails only that step and the probe ends
+	 * as a success. */
+	bool optional;
 	/* IMAP after the login: the LIST being read (freed at the end). */
 	struct folder_scan *folders;
 	size_t folder_literal; /* the next line starts with a name of this size */

@@ -252,12 +252,14 @@ static void imap_list(struct probe *p, const char *reply)
 	p->folders = xcalloc(1, sizeof *p->folders);
 	p->folder_literal = 0;
 	p->state = IMAP_LIST;
+	p->optional = true;
 	imap_command(p, special ? "LIST \"\" \"*\" RETURN (SPECIAL-USE)" : "LIST \"\" \"*\"", NULL);
 }
 
 static void folders_close(struct probe *p, bool ok, const char *why)
 {
 	struct probe_result *r = p->res;
+	p->optional = false;
 	folder_scan_finish(p->folders, &r->folders);
 	free(p->folders);
 	p->folders = NULL;

@@ -313,7 +313,9 @@ static char *folders_line(void)
 
 static void draw_output(size_t cur, const char *message)
 {
-	if (!tui_frame(_("mailsetup - where the account goes"), 5,
+	if (!tui_frame(ntargets ? _("mailsetup - where the account goes")
+	                        : _("mailsetup - write the settings"),
+	               5,
 	               ntargets ? _("Space choose   p path   s store password   Enter install   "
 	                            "? help   Esc back")
 	                        : _("Space choose   p path   s store password   Enter write   ? "

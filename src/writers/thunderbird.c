@@ -649,6 +649,15 @@ static bool has_prefix_key(const char *name, const char *branch, const char *key
 	       name[bl + kl] == '.';
 }
 
+/* tb_old_line: a pref of the account mailsetup wrote before. */
+static bool tb_old_line(const char *name, const struct tb_found *f)
+{
+	return has_prefix_key(name, "mail.account.", f->account) ||
+	       has_prefix_key(name, "mail.server.", f->server) ||
+	       has_prefix_key(name, "mail.identity.", f->identity) ||
+	       has_prefix_key(name, "mail.smtpserver.", f->smtp);
+}
+
 static void pref_line(struct buf *out, const char *name, const char *value)
 {
 	pref_str(out, name, "", "", value);
@@ -698,15 +707,10 @@ bool install_thunderbird(const struct account *a, const char *profile_dir, struc
 	 * and its keys leave the lists. */
 	char *acc_list = list_without(accounts, f.account);
 	char *smtp_list = list_without(smtps, f.smtp);
-	for (size_t i = 0; i < n; i++) {
-		const char *nm = v[i].name;
-		if (nm && (has_prefix_key(nm, "mail.account.", f.account) ||
-		           has_prefix_key(nm, "mail.server.", f.server) ||
-		           has_prefix_key(nm, "mail.identity.", f.identity) ||
-		           has_prefix_key(nm, "mail.smtpserver.", f.smtp)))
-			continue;
-		buf_add(&kept, v[i].start, v[i].len);
-	}
+	bool no_other_account = !*acc_list;
+	for (size_t i = 0; i < n; i++)
+		if (!v[i].name || !tb_old_line(v[i].name, &f))
+			buf_add(&kept, v[i].start, v[i].len);
 	thunderbird_profile_scan(kept.data ? kept.data : "", &p);
 	account_set(&p.accounts, accounts ? acc_list : NULL);
 	account_set(&p.smtpservers, smtps ? smtp_list : NULL);
@@ -722,15 +726,19 @@ bool install_thunderbird(const struct account *a, const char *profile_dir, struc
 	if (!tb_render(a, &p, &body, &new_accounts, &new_smtps, &key, err))
 		goto out;
 
-	/* The new text: every line as it was, the lists rewritten in place. */
-	bool wrote_acc = false, wrote_smtp = false, wrote_def = false;
+	/* The new text: every line as it was, the lists rewritten in place,
+	 * the account where mailsetup's earlier one was (so that installing
+	 * it again gives the same text), else at the end. */
+	bool wrote_acc = false, wrote_smtp = false, wrote_def = false, wrote_body = false;
 	if (!old)
 		buf_adds(&out, "// Mozilla User Preferences\n\n");
-	struct tb_line *kv = NULL;
-	size_t kn = tb_lines(kept.data ? kept.data : "", &kv);
-	for (size_t i = 0; i < kn; i++) {
-		const char *nm = kv[i].name;
-		if (nm && strcmp(nm, "mail.accountmanager.accounts") == 0 && !wrote_acc) {
+	for (size_t i = 0; i < n; i++) {
+		const char *nm = v[i].name;
+		if (nm && tb_old_line(nm, &f)) {
+			if (!wrote_body)
+				buf_add(&out, body.data, body.len);
+			wrote_body = true;
+		} else if (nm && strcmp(nm, "mail.accountmanager.accounts") == 0 && !wrote_acc) {
 			pref_line(&out, nm, new_accounts);
 			wrote_acc = true;
 		} else if (nm && strcmp(nm, "mail.smtpservers") == 0 && new_smtps && !wrote_smtp) {
@@ -741,18 +749,20 @@ bool install_thunderbird(const struct account *a, const char *profile_dir, struc
 			pref_line(&out, nm, key);
 			wrote_def = true;
 		} else {
-			buf_add(&out, kv[i].start, kv[i].len);
+			buf_add(&out, v[i].start, v[i].len);
 		}
 	}
-	tb_lines_free(kv, kn);
 	if (out.len && out.data[out.len - 1] != '\n')
 		buf_addc(&out, '\n');
-	buf_add(&out, body.data, body.len);
+	if (!wrote_body)
+		buf_add(&out, body.data, body.len);
 	if (!wrote_acc)
 		pref_line(&out, "mail.accountmanager.accounts", new_accounts);
 	if (new_smtps && !wrote_smtp)
 		pref_line(&out, "mail.smtpservers", new_smtps);
-	if (!wrote_def && (!def || !*def))
+	/* The first account becomes the default; an existing choice, or
+	 * Thunderbird's own (the first in the list), stays. */
+	if (!wrote_def && (!def || !*def) && no_other_account)
 		pref_line(&out, "mail.accountmanager.defaultaccount", key);
 
 	char *what = xasprintf(_("the Thunderbird account %s"), a->address);
