@@ -80,8 +80,15 @@ static void print_row(const struct check_row *row)
 		return;
 	}
 	if (ok) {
-		printf(_("      works: %s, certificate verified%s\n"), row->r->tls.version,
-		       row->r->login == LOGIN_OK ? _(", login ok") : "");
+		const struct probe_result *r = row->r;
+		if (!r->tls.handshake_done)
+			printf(_("      works, WITHOUT encryption (--allow-plaintext)%s\n"),
+			       r->login == LOGIN_OK ? _(", login ok") : "");
+		else
+			printf(_("      works: %s, %s%s\n"), r->tls.version,
+			       r->tls.pinned ? _("the certificate pinned in the file")
+			                     : _("certificate verified"),
+			       r->login == LOGIN_OK ? _(", login ok") : "");
 		return;
 	}
 	for (size_t i = 0; i < row->fnd.n; i++) {

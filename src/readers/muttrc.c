@@ -42,8 +42,17 @@ enum mvar_id {
 };
 
 static const char *const var_names[V_COUNT] = {
-    "folder",   "spoolfile", "imap_user",    "pop_host",      "pop_user",
-    "smtp_url", "smtp_user", "ssl_starttls", "ssl_force_tls", "certificate_file", "ssl_ca_certificates_file",
+    "folder",
+    "spoolfile",
+    "imap_user",
+    "pop_host",
+    "pop_user",
+    "smtp_url",
+    "smtp_user",
+    "ssl_starttls",
+    "ssl_force_tls",
+    "certificate_file",
+    "ssl_ca_certificates_file",
 };
 
 struct mvar {
@@ -502,6 +511,12 @@ static void add_server(struct mctx *m, size_t scope, const struct mvar *where, i
 	}
 	if (force)
 		s->force_at = force->at;
+	if (s->security == SEC_STARTTLS && !s->force_tls)
+		rd_note(c, where->at.file, where->at.line,
+		        _("%s: mutt uses STARTTLS only if the server offers it; without "
+		          "ssl_force_tls = yes an attacker can remove the offer and read the "
+		          "password"),
+		        var_names[where - m->scopes[scope].v]);
 	if (cert && cert->value[0] && cert->value[0] != '~')
 		s->cafile = xstrdup(cert->value);
 	else if (cert && cert->value[0] == '~' && m->env->home)
