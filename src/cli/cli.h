@@ -46,5 +46,6 @@ int cmd_generate(int argc, char **argv);
  * (comma-separated; NULL: every client whose configuration exists). */
 struct account;
 int cmd_generate_install(const struct face_opts *o, const char *formats, struct account *a);
+int cmd_check(int argc, char **argv);
 
 #endif

@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <wchar.h>
 
 static const char *kind_label(enum port_kind k)
@@ -206,6 +207,17 @@ int cmd_diagnose(int argc, char **argv)
 		free(addrs);
 		free(ports);
 		return EXIT_LOCAL;
+	}
+	/* On a terminal the matrix fills in live; scripts get the report. */
+	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && !o.json && !o.quiet && !o.verbose) {
+		int code =
+		    tui_diagnose(&base, ports ? ports : diagnose_default_ports, nports, NULL);
+		secret_free(password);
+		tls_ctx_free(base.tls_ctx);
+		free(addrs);
+		free(ports);
+		net_overrides_free(&o.overrides);
+		return code;
 	}
 	struct diagnose_report *d = diagnose_run(&base, ports ? ports : diagnose_default_ports,
 	                                         nports, o.verbose ? &cli_verbose_observer : NULL);

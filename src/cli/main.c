@@ -30,6 +30,8 @@ static const struct command commands[] = {
      N_("find and verify the servers for ADDRESS")},
     {"generate", cmd_generate, N_("generate [OPTIONS]"),
      N_("write settings for mutt, neomutt, Thunderbird, msmtp or as text")},
+    {"check", cmd_check, N_("check [OPTIONS] [FILE|PROFILE_DIR]..."),
+     N_("test the mail setup you already have, and fix its TLS settings")},
 };
 
 static void usage(FILE *f)
@@ -86,6 +88,12 @@ static void usage(FILE *f)
 	          "      --format LIST               which clients, e.g. thunderbird,mutt,msmtp\n"
 	          "                                  (default: each one found on this machine)\n"
 	          "      --thunderbird-profile DIR   that profile instead of the default one\n\n"));
+	fprintf(f, _("Check options:\n"
+	             "      --fix                       apply the tested changes (the old file\n"
+	             "                                  is kept as FILE.mailsetup-bak)\n"
+	             "      --yes                       apply without asking (for scripts)\n"
+	             "      --login                     also log in (password from --password-file,\n"
+	             "                                  --password-fd or MAILSETUP_PASSWORD)\n\n"));
 	fprintf(
 	    f,
 	    _("Discover options (--resolve and --connect-to apply to probe too):\n"

@@ -76,8 +76,12 @@ struct dg_slot {
 static void dg_done(void *arg, struct port_check *pc)
 {
 	struct dg_slot *slot = arg;
-	slot->d->checks[slot->index] = pc;
+	struct diagnose_report *d = slot->d;
+	d->checks[slot->index] = pc;
+	size_t i = slot->index;
 	free(slot);
+	if (d->port_done)
+		d->port_done(d->arg, d, i);
 }
 
 /* rank: higher is better; -1 unusable.  Implicit TLS over STARTTLS
@@ -142,44 +146,51 @@ static void port_findings(const struct port_check *pc, struct findings *out)
 		diag_probe(pick, out);
 }
 
-struct diagnose_report *diagnose_run(const struct probe_request *base,
-                                     const struct diagnose_port *ports, size_t nports,
-                                     const struct ms_observer *obs)
+struct diagnose_report *diagnose_start(struct loop *loop, const struct probe_request *base,
+                                       const struct diagnose_port *ports, size_t nports,
+                                       const struct ms_observer *obs, diagnose_port_fn port_done,
+                                       void *arg)
 {
 	struct diagnose_report *d = xcalloc(1, sizeof *d);
 	d->host = xstrdup(base->host);
 	d->n = nports;
 	d->checks = xcalloc(nports, sizeof *d->checks);
-	struct loop *loop = loop_new();
-	int64_t t0 = loop_now_ms();
-	struct probe_request *reqs = xcalloc(nports, sizeof *reqs);
-	struct conn_addr *addrs =
-	    xcalloc(nports * (base->naddrs ? base->naddrs : 1), sizeof *addrs);
+	d->t0 = loop_now_ms();
+	d->port_done = port_done;
+	d->arg = arg;
+	d->reqs = xcalloc(nports, sizeof *d->reqs);
+	d->addrs = xcalloc(nports * (base->naddrs ? base->naddrs : 1), sizeof *d->addrs);
 	for (size_t i = 0; i < nports; i++) {
-		reqs[i] = *base;
-		reqs[i].port = ports[i].port;
+		struct probe_request *q = &d->reqs[i];
+		*q = *base;
+		q->port = ports[i].port;
 		if (base->addrs) {
 			/* The host's addresses, with this port. */
-			struct conn_addr *a = addrs + i * base->naddrs;
+			struct conn_addr *a = d->addrs + i * base->naddrs;
 			memcpy(a, base->addrs, base->naddrs * sizeof *a);
 			for (size_t k = 0; k < base->naddrs; k++)
 				conn_addr_set_port(&a[k], ports[i].port);
-			reqs[i].addrs = a;
+			q->addrs = a;
 		}
-		reqs[i].proto = ports[i].proto;
-		reqs[i].security = ports[i].security;
+		q->proto = ports[i].proto;
+		q->security = ports[i].security;
 		if (ports[i].proto != PROTO_SMTP)
-			reqs[i].mail_from = NULL;
+			q->mail_from = NULL;
 		struct dg_slot *slot = xcalloc(1, sizeof *slot);
 		slot->d = d;
 		slot->index = i;
-		port_check_start(loop, &reqs[i], ports[i].guessed, obs, dg_done, slot);
+		port_check_start(loop, q, ports[i].guessed, obs, dg_done, slot);
 	}
-	loop_run(loop);
-	loop_free(loop);
-	free(reqs);
-	free(addrs);
-	d->total_ms = (int)(loop_now_ms() - t0);
+	return d;
+}
+
+void diagnose_finish(struct diagnose_report *d)
+{
+	free(d->reqs);
+	free(d->addrs);
+	d->reqs = NULL;
+	d->addrs = NULL;
+	d->total_ms = (int)(loop_now_ms() - d->t0);
 	for (size_t i = 0; i < d->n; i++)
 		if (d->checks[i])
 			port_findings(d->checks[i], &d->findings);
@@ -187,6 +198,17 @@ struct diagnose_report *diagnose_run(const struct probe_request *base,
 	d->outgoing = best_of(d, true, false);
 	if (!d->outgoing)
 		d->outgoing = best_of(d, true, true);
+}
+
+struct diagnose_report *diagnose_run(const struct probe_request *base,
+                                     const struct diagnose_port *ports, size_t nports,
+                                     const struct ms_observer *obs)
+{
+	struct loop *loop = loop_new();
+	struct diagnose_report *d = diagnose_start(loop, base, ports, nports, obs, NULL, NULL);
+	loop_run(loop);
+	loop_free(loop);
+	diagnose_finish(d);
 	return d;
 }
 
@@ -197,6 +219,8 @@ void diagnose_report_free(struct diagnose_report *d)
 	for (size_t i = 0; i < d->n; i++)
 		port_check_free(d->checks[i]);
 	free(d->checks);
+	free(d->reqs);
+	free(d->addrs);
 	findings_free(&d->findings);
 	free(d->host);
 	free(d);

@@ -32,6 +32,9 @@ extern const size_t diagnose_default_nports;
  * then tried with TLS).  Returns the count, or 0 if malformed. */
 size_t diagnose_parse_ports(const char *spec, struct diagnose_port **out);
 
+struct diagnose_report;
+typedef void (*diagnose_port_fn)(void *arg, struct diagnose_report *d, size_t index);
+
 struct diagnose_report {
 	char *host;
 	struct port_check **checks; /* in the order asked */
@@ -40,6 +43,12 @@ struct diagnose_report {
 	const struct probe_result *outgoing;
 	struct findings findings;
 	int total_ms;
+	/* internal (diagnose_start) */
+	int64_t t0;
+	struct probe_request *reqs;
+	struct conn_addr *addrs;
+	diagnose_port_fn port_done;
+	void *arg;
 };
 
 /* diagnose_run: base gives host, protocol-independent settings (timeout,
@@ -49,6 +58,15 @@ struct diagnose_report {
 struct diagnose_report *diagnose_run(const struct probe_request *base,
                                      const struct diagnose_port *ports, size_t nports,
                                      const struct ms_observer *obs);
+/* diagnose_start: the same on the caller's loop; port_done (or NULL)
+ * is called as each port's check ends (d->checks[index] is then set);
+ * once the loop has run, diagnose_finish names the findings and the
+ * recommended settings. */
+struct diagnose_report *diagnose_start(struct loop *loop, const struct probe_request *base,
+                                       const struct diagnose_port *ports, size_t nports,
+                                       const struct ms_observer *obs, diagnose_port_fn port_done,
+                                       void *arg);
+void diagnose_finish(struct diagnose_report *d);
 void diagnose_report_free(struct diagnose_report *d);
 
 #endif

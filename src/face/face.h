@@ -63,6 +63,10 @@ struct face_opts {
 	bool store_password;
 	const char *thunderbird_profile;
 	bool install; /* generate --install: into the clients' own files */
+	/* check */
+	bool fix;   /* apply the tested changes */
+	bool yes;   /* without asking */
+	bool login; /* log in where a file names the user */
 };
 
 /* face_parse: common GNU-style options for subcommand cmd; returns the
@@ -88,5 +92,14 @@ int face_width(const char *s);
 /* cmd_wizard: the ncurses face (tui/wizard.c); main() starts it when no
  * command is given. */
 int cmd_wizard(int argc, char **argv);
+/* tui_check: `mailsetup check` on a terminal (tui/screen_check.c): the
+ * files named (or every one found) tested live; an exit status. */
+int tui_check(const struct face_opts *o, char *const *paths, int npaths);
+/* tui_diagnose: `mailsetup diagnose HOST` on a terminal: the port x mode
+ * matrix filling in live; the exit status diagnose gives. */
+struct diagnose_port;
+struct ms_observer;
+int tui_diagnose(const struct probe_request *base, const struct diagnose_port *ports, size_t nports,
+                 const struct ms_observer *obs);
 
 #endif

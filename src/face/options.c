@@ -46,6 +46,10 @@ enum {
 	OPT_THUNDERBIRD_PROFILE,
 	OPT_TRUST_CERT,
 	OPT_INSTALL,
+	/* check */
+	OPT_FIX,
+	OPT_YES,
+	OPT_LOGIN,
 };
 
 static const struct option long_opts[] = {
@@ -85,6 +89,9 @@ static const struct option long_opts[] = {
     {"store-password", no_argument, NULL, OPT_STORE_PASSWORD},
     {"thunderbird-profile", required_argument, NULL, OPT_THUNDERBIRD_PROFILE},
     {"install", no_argument, NULL, OPT_INSTALL},
+    {"fix", no_argument, NULL, OPT_FIX},
+    {"yes", no_argument, NULL, OPT_YES},
+    {"login", no_argument, NULL, OPT_LOGIN},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -340,6 +347,21 @@ int face_parse(const char *cmd, int argc, char **argv, struct face_opts *o)
 			break;
 		case OPT_INSTALL:
 			o->install = true;
+			break;
+		case OPT_FIX:
+		case OPT_YES:
+		case OPT_LOGIN:
+			if (strcmp(cmd, "check") != 0) {
+				face_usage_error(cmd, _("--fix, --yes and --login are options of check "
+				                        "only"));
+				return -1;
+			}
+			if (c == OPT_FIX)
+				o->fix = true;
+			else if (c == OPT_YES)
+				o->yes = true;
+			else
+				o->login = true;
 			break;
 		case 'h':
 			printf(_("Usage: mailsetup %s [OPTIONS] ...  (see 'mailsetup --help')\n"),

@@ -22,6 +22,8 @@ static const struct {
             "  Tab, Down      next field;  Shift-Tab, Up: previous field\n"
             "  Left, Right    move in the field;  Home, End: start, end\n"
             "  Backspace      delete;  Ctrl-U: clear the field\n"
+            "  F3             check the setup you already have instead (mutt, msmtp, "
+            "Thunderbird...)\n"
             "  F1             this help\n"
             "  Esc            quit without writing anything\n"
             "  Ctrl-C         quit at once, on any screen"),
@@ -141,9 +143,46 @@ static const struct {
                           "  Enter, any key   quit\n"
                           "  F1               this help"),
                        false},
+    [WIZ_HELP_CHECK] =
+        {N_("mailsetup - help: checking your setup"),
+         N_("Every server your mail clients are set up for (mutt, neomutt, msmtp, mbsync, "
+            "aerc, Thunderbird) is tested at once, without logging in; each row fills in "
+            "as its test ends. A row names the client, the file and line the server comes "
+            "from, the server with its TLS mode, and the result. Nothing in the files is "
+            "run: a value computed by a command is skipped.\n\n"
+            "When the configured TLS mode fails and the other one was tested just now and "
+            "works, the row says so, and f changes exactly the lines that set it (the old "
+            "file is kept as FILE.mailsetup-bak) and tests the server again.\n\n"
+            "Keys:\n"
+            "  Up, Down, j, k   choose a server\n"
+            "  Enter            its steps, findings, certificate and change\n"
+            "  f                apply the change and test again\n"
+            "  r                test again\n"
+            "  ?, F1            this help\n"
+            "  Esc              back (or quit)"),
+         false},
+    [WIZ_HELP_DIAGNOSE] =
+        {N_("mailsetup - help: diagnosing a server"),
+         N_("Each mail port of the server is tested first in the TLS mode its number stands "
+            "for, and in the other mode when the first one fails in a way the other would "
+            "explain; each row fills in as its test ends. \"speaks\" says what the port "
+            "turned out to be. When every port has answered, the settings a mail client "
+            "should use are named below (implicit TLS before STARTTLS, verified "
+            "certificates only).\n\n"
+            "Keys:\n"
+            "  Up, Down, j, k   choose a port\n"
+            "  Enter            its steps, findings and certificate in both modes\n"
+            "  ?, F1            this help\n"
+            "  Esc              back (or quit)"),
+         false},
 };
 
 void wiz_help(enum wiz_help page)
 {
 	tui_help_set(_(pages[page].title), _(pages[page].text), pages[page].typing);
+}
+
+void wiz_help_show(enum wiz_help page)
+{
+	tui_help(_(pages[page].title), _(pages[page].text));
 }

@@ -67,9 +67,10 @@ struct tui_field {
 /* tui_validate_fn: NULL if values are acceptable, else a message and
  * *bad the index of the field to put the cursor in. */
 typedef const char *(*tui_validate_fn)(void *arg, char **values, int *bad);
-enum tui_result { TUI_NEXT, TUI_BACK };
+enum tui_result { TUI_NEXT, TUI_BACK, TUI_OTHER /* F3: the screen's other way on */ };
 /* tui_form: show the fields below the intro lines, values[] in and out
- * (malloc'ed, replaced on TUI_NEXT).  Enter submits after validate. */
+ * (malloc'ed, replaced on TUI_NEXT).  Enter submits after validate;
+ * F3 returns TUI_OTHER (values unchanged). */
 enum tui_result tui_form(const char *title, int step, const char *keys, const char *intro,
                          const struct tui_field *f, int n, char **values, tui_validate_fn validate,
                          void *arg);

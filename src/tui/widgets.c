@@ -418,6 +418,10 @@ enum tui_result tui_form(const char *title, int step, const char *keys, const ch
 		}
 		wint_t ch;
 		int rc = tui_key(&ch);
+		if (rc == KEY_CODE_YES && ch == KEY_F(3)) {
+			res = TUI_OTHER; /* the screen's other way on (its key bar says) */
+			break;
+		}
 		if (rc == KEY_CODE_YES) {
 			switch (ch) {
 			case KEY_RESIZE:

@@ -207,9 +207,16 @@ int cmd_wizard(int argc, char **argv)
 	int step = 1;
 	while (step) {
 		switch (step) {
-		case 1:
-			step = screen_address() == TUI_NEXT ? 2 : 0;
+		case 1: {
+			enum tui_result r = screen_address();
+			if (r == TUI_OTHER) {
+				/* "check my existing setup", then back here */
+				screen_check(&W.o, NULL, 0);
+				break;
+			}
+			step = r == TUI_NEXT ? 2 : 0;
 			break;
+		}
 		case 2:
 			step = screen_discovery() ? 3 : 1;
 			break;

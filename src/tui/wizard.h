@@ -125,9 +125,14 @@ enum wiz_help {
 	WIZ_HELP_CERTIFICATE,
 	WIZ_HELP_OUTPUT,
 	WIZ_HELP_DONE,
+	WIZ_HELP_CHECK,
+	WIZ_HELP_DIAGNOSE,
 	WIZ_HELP_COUNT
 };
 void wiz_help(enum wiz_help page);
+/* wiz_help_show: show the page now (for screens that read keys
+ * themselves). */
+void wiz_help_show(enum wiz_help page);
 
 /* The screens, in order.  Each returns where to go: TUI_BACK / 0 back,
  * TUI_NEXT / 1 on. */
@@ -140,5 +145,8 @@ void screen_tests_clear(void);        /*    forget the results */
 bool screen_certificate(int d);       /* 4: true when trusted */
 int screen_output(void);              /* 5: what to write */
 void screen_done(const char *report); /* 6 */
+/* screen_check: the setup a person already has (the files named, or all
+ * found), tested live; returns an exit status (0: every server works). */
+int screen_check(const struct face_opts *o, char *const *paths, int npaths);
 
 #endif

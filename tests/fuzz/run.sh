@@ -11,9 +11,12 @@ declare -A sources=(
 	[escape]="src/base/escape.c src/base/buf.c src/base/alloc.c"
 	[autoconfig]="src/discover/autoconfig_xml.c src/base/buf.c src/base/alloc.c src/base/err.c"
 )
+readers="src/readers/readers.c src/readers/muttrc.c src/readers/msmtprc.c src/readers/prefs_js.c
+	src/readers/mbsyncrc.c src/readers/aerc.c src/base/buf.c src/base/alloc.c src/base/err.c"
+for r in muttrc msmtprc prefs_js mbsyncrc aerc; do sources[$r]=$readers; done
 out="$build/tests/fuzz"
 mkdir -p "$out"
-for h in caps greeting escape autoconfig; do
+for h in caps greeting escape autoconfig muttrc msmtprc prefs_js mbsyncrc aerc; do
 	files=()
 	for f in ${sources[$h]}; do files+=("$src/$f"); done
 	# shellcheck disable=SC2086

@@ -1,0 +1,3 @@
+/* fuzz_muttrc.c - libFuzzer harness for the muttrc reader (see fuzz_reader.h). */
+#define FUZZ_CLIENT RD_MUTT
+#include "fuzz_reader.h"
