@@ -108,7 +108,10 @@ int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
 #ifdef ENABLE_NLS
-	bindtextdomain(PACKAGE, LOCALEDIR);
+	/* MAILSETUP_LOCALEDIR: the tests' catalogues from the build tree
+	 * instead of the installed ones (doc/mailsetup.1, ENVIRONMENT). */
+	const char *localedir = getenv("MAILSETUP_LOCALEDIR");
+	bindtextdomain(PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
 	textdomain(PACKAGE);
 #endif
 	/* A server closing mid-write must give an error, not kill us. */
