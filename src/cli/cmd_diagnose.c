@@ -51,16 +51,11 @@ static void cell(char *out, size_t len, const struct probe_result *r)
 	}
 }
 
-/* pad: print s and fill to width terminal columns (UTF-8 aware). */
+/* pad: print s and fill to width terminal columns. */
 static void pad(const char *s, int width)
 {
-	wchar_t w[256];
-	size_t n = mbstowcs(w, s, 255);
-	int cols = n == (size_t)-1 ? (int)strlen(s) : wcswidth(w, n);
-	if (cols < 0)
-		cols = (int)strlen(s);
 	fputs(s, stdout);
-	for (; cols < width; cols++)
+	for (int cols = face_width(s); cols < width; cols++)
 		putchar(' ');
 }
 
@@ -119,7 +114,7 @@ static json_t *setting_json(const struct probe_result *r, const char *user)
 	json_object_set_new(o, "login", json_string(r->login == LOGIN_OK ? "ok" : "skipped"));
 	/* Only verified settings are recommended; generate reports when. */
 	char when[32];
-	cli_now_iso(when, sizeof when);
+	face_now_iso(when, sizeof when);
 	json_object_set_new(o, "verified", json_true());
 	json_object_set_new(o, "verified_at", json_string(when));
 	return o;
@@ -156,12 +151,12 @@ static void out_json(const struct diagnose_report *d, const char *user)
 
 int cmd_diagnose(int argc, char **argv)
 {
-	struct cli_opts o;
-	int first = cli_parse("diagnose", argc, argv, &o);
+	struct face_opts o;
+	int first = face_parse("diagnose", argc, argv, &o);
 	if (first < 0)
 		return EXIT_USAGE;
 	if (argc - first != 1) {
-		cli_usage_error("diagnose", "%s", _("expected exactly one HOST"));
+		face_usage_error("diagnose", "%s", _("expected exactly one HOST"));
 		return EXIT_USAGE;
 	}
 	struct diagnose_port *ports = NULL;
@@ -169,9 +164,9 @@ int cmd_diagnose(int argc, char **argv)
 	if (o.ports) {
 		nports = diagnose_parse_ports(o.ports, &ports);
 		if (!nports) {
-			cli_usage_error("diagnose",
-			                _("'%s' is not a list of ports such as 993,587,2525/smtp"),
-			                o.ports);
+			face_usage_error("diagnose",
+			                 _("'%s' is not a list of ports such as 993,587,2525/smtp"),
+			                 o.ports);
 			return EXIT_USAGE;
 		}
 	}
@@ -198,7 +193,7 @@ int cmd_diagnose(int argc, char **argv)
 	struct conn_addr *addrs = NULL;
 	base.naddrs = conn_resolve(base.host, 1, &addrs, &err);
 	if (!base.naddrs) {
-		cli_error("diagnose", "%s", err.msg);
+		face_error("diagnose", "%s", err.msg);
 		secret_free(password);
 		free(ports);
 		return EXIT_NETWORK;
@@ -206,7 +201,7 @@ int cmd_diagnose(int argc, char **argv)
 	base.addrs = addrs;
 	base.tls_ctx = tls_ctx_new(o.cafile, &err);
 	if (!base.tls_ctx) {
-		cli_error("diagnose", "%s", err.msg);
+		face_error("diagnose", "%s", err.msg);
 		secret_free(password);
 		free(addrs);
 		free(ports);

@@ -16,7 +16,7 @@
 json_t *probe_to_json(const struct probe_result *r, const struct findings *fnd);
 
 struct run {
-	const struct cli_opts *o;
+	const struct face_opts *o;
 	struct disc_result *res;
 };
 
@@ -43,7 +43,7 @@ static void on_progress(void *ctx, const char *source, const char *label, enum m
 		return;
 	const char *mark = ev == DISCOVER_ANSWERED ? cli_mark(true)
 	                   : ev == DISCOVER_ERROR  ? cli_mark(false)
-	                                           : (cli_utf8() ? "\xc2\xb7" : "-");
+	                                           : (face_utf8() ? "\xc2\xb7" : "-");
 	fprintf(stderr, "  %s %-16s %-10s %s\n", mark, label, _(words[ev]), detail);
 }
 
@@ -122,7 +122,7 @@ static json_t *server_json(const struct run *run, const struct disc_candidate *c
 	json_object_set_new(o, "verified", json_boolean(c->verified));
 	if (c->verified) {
 		char when[32];
-		cli_now_iso(when, sizeof when);
+		face_now_iso(when, sizeof when);
 		json_object_set_new(o, "verified_at", json_string(when));
 	}
 	return o;
@@ -297,8 +297,8 @@ static int exit_for(const struct disc_result *r, char *msg, size_t len)
 
 int cmd_discover(int argc, char **argv)
 {
-	struct cli_opts o;
-	int first = cli_parse("discover", argc, argv, &o);
+	struct face_opts o;
+	int first = face_parse("discover", argc, argv, &o);
 	if (first < 0)
 		return EXIT_USAGE;
 	int code = EXIT_USAGE;
@@ -306,21 +306,21 @@ int cmd_discover(int argc, char **argv)
 	struct loop *loop = NULL;
 	struct disc_options opt = {0};
 	if (argc - first != 1) {
-		cli_usage_error("discover", "%s", _("expected exactly one ADDRESS"));
+		face_usage_error("discover", "%s", _("expected exactly one ADDRESS"));
 		goto out;
 	}
 	enum ms_proto want = PROTO_IMAP;
 	if (o.protocol && (!proto_parse(o.protocol, &want) || want == PROTO_SMTP)) {
-		cli_usage_error("discover", _("--protocol for discover is imap or pop3, not '%s'"),
-		                o.protocol);
+		face_usage_error("discover", _("--protocol for discover is imap or pop3, not '%s'"),
+		                 o.protocol);
 		goto out;
 	}
 	struct ms_err err;
 	err_clear(&err);
 	char *local, *domain;
 	if (!discover_address(argv[first], &local, &domain, &err)) {
-		cli_usage_error("discover", _("'%s' is not a usable address: %s"), argv[first],
-		                err.msg);
+		face_usage_error("discover", _("'%s' is not a usable address: %s"), argv[first],
+		                 err.msg);
 		goto out;
 	}
 	free(local), free(domain);
@@ -364,7 +364,7 @@ int cmd_discover(int argc, char **argv)
 		fprintf(stderr, _("Looking for the servers of %s...\n"), argv[first]);
 	if (!discover_start(loop, &opt, &obs, on_done, &run, &err)) {
 		if (err.cat == ERR_USAGE) {
-			cli_usage_error("discover", "%s", err.msg);
+			face_usage_error("discover", "%s", err.msg);
 		} else {
 			fprintf(stderr, "mailsetup discover: %s\n", err.msg);
 			code = EXIT_LOCAL;

@@ -34,7 +34,7 @@ static bool server_option(const char *opt, const char *arg, enum ms_proto proto,
 	char *host;
 	uint16_t port;
 	if (!cli_split_host_port(arg, &host, &port)) {
-		cli_usage_error(CMD, _("%s needs HOST or HOST:PORT, not '%s'"), opt, arg);
+		face_usage_error(CMD, _("%s needs HOST or HOST:PORT, not '%s'"), opt, arg);
 		return false;
 	}
 	s->set = true;
@@ -51,7 +51,7 @@ static bool security_option(const char *opt, const char *arg, bool port_given,
                             struct account_server *s)
 {
 	if (!security_parse(arg, &s->security)) {
-		cli_usage_error(CMD, _("%s must be tls, starttls or plain, not '%s'"), opt, arg);
+		face_usage_error(CMD, _("%s must be tls, starttls or plain, not '%s'"), opt, arg);
 		return false;
 	}
 	/* A port from a report belongs to the report's security mode. */
@@ -86,7 +86,7 @@ static char *now_iso(void)
 
 static int usage_formats(const char *format)
 {
-	cli_usage_error(CMD, _("unknown format '%s'"), format);
+	face_usage_error(CMD, _("unknown format '%s'"), format);
 	fprintf(stderr, _("Formats:\n"));
 	for (size_t i = 0; i < writers_count; i++)
 		fprintf(stderr, "  %-12s %s\n", writers[i].name, _(writers[i].description));
@@ -94,10 +94,10 @@ static int usage_formats(const char *format)
 }
 
 /* apply_options: the command line over whatever --from-json gave. */
-static bool apply_options(const struct cli_opts *o, struct account *a)
+static bool apply_options(const struct face_opts *o, struct account *a)
 {
 	if (o->imap && o->pop3) {
-		cli_usage_error(CMD, "%s", _("give --imap or --pop3, not both"));
+		face_usage_error(CMD, "%s", _("give --imap or --pop3, not both"));
 		return false;
 	}
 	if (o->address)
@@ -132,13 +132,13 @@ static bool apply_options(const struct cli_opts *o, struct account *a)
 
 int cmd_generate(int argc, char **argv)
 {
-	struct cli_opts o;
-	int first = cli_parse(CMD, argc, argv, &o);
+	struct face_opts o;
+	int first = face_parse(CMD, argc, argv, &o);
 	if (first < 0)
 		return EXIT_USAGE;
 	if (first < argc) {
-		cli_usage_error(CMD, _("unexpected argument '%s' (generate takes options only)"),
-		                argv[first]);
+		face_usage_error(CMD, _("unexpected argument '%s' (generate takes options only)"),
+		                 argv[first]);
 		return EXIT_USAGE;
 	}
 	const char *format = o.format ? o.format : "text";
@@ -146,12 +146,12 @@ int cmd_generate(int argc, char **argv)
 	if (!w)
 		return usage_formats(format);
 	if (o.password_command && o.store_password) {
-		cli_usage_error(CMD, "%s",
-		                _("give --password-command or --store-password, not both"));
+		face_usage_error(CMD, "%s",
+		                 _("give --password-command or --store-password, not both"));
 		return EXIT_USAGE;
 	}
 	if ((o.password_command || o.store_password) && !w->password_capable) {
-		cli_usage_error(
+		face_usage_error(
 		    CMD,
 		    _("the %s format cannot carry a password (Thunderbird keeps passwords "
 		      "in its own password manager)"),
@@ -159,14 +159,14 @@ int cmd_generate(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (o.store_password && !o.output) {
-		cli_usage_error(CMD, "%s",
-		                _("--store-password needs --output FILE (the password goes to a "
-		                  "separate file beside it)"));
+		face_usage_error(CMD, "%s",
+		                 _("--store-password needs --output FILE (the password goes to a "
+		                   "separate file beside it)"));
 		return EXIT_USAGE;
 	}
 	if (o.thunderbird_profile && strcmp(format, "thunderbird") != 0) {
-		cli_usage_error(CMD, "%s",
-		                _("--thunderbird-profile goes with --format thunderbird"));
+		face_usage_error(CMD, "%s",
+		                 _("--thunderbird-profile goes with --format thunderbird"));
 		return EXIT_USAGE;
 	}
 
@@ -182,10 +182,10 @@ int cmd_generate(int argc, char **argv)
 
 	if (o.from_json) {
 		struct buf in = {0};
-		if (!cli_read_file(o.from_json, GENERATE_INPUT_MAX, &in)) {
-			cli_error(CMD, _("cannot read %s: %s"),
-			          strcmp(o.from_json, "-") ? o.from_json : _("standard input"),
-			          strerror(errno));
+		if (!face_read_file(o.from_json, GENERATE_INPUT_MAX, &in)) {
+			face_error(CMD, _("cannot read %s: %s"),
+			           strcmp(o.from_json, "-") ? o.from_json : _("standard input"),
+			           strerror(errno));
 			buf_free(&in);
 			rc = EXIT_LOCAL;
 			goto out;
@@ -193,7 +193,7 @@ int cmd_generate(int argc, char **argv)
 		bool ok = account_from_json_text(&a, in.data ? in.data : "", in.len, &err);
 		buf_free(&in);
 		if (!ok) {
-			cli_usage_error(CMD, "%s", err.msg);
+			face_usage_error(CMD, "%s", err.msg);
 			goto out;
 		}
 	}
@@ -205,7 +205,7 @@ int cmd_generate(int argc, char **argv)
 		account_set(&a.password_command, o.password_command);
 	}
 	if (!account_validate(&a, o.allow_plaintext, &err)) {
-		cli_usage_error(CMD, "%s", err.msg);
+		face_usage_error(CMD, "%s", err.msg);
 		goto out;
 	}
 	if (o.store_password) {
@@ -218,7 +218,7 @@ int cmd_generate(int argc, char **argv)
 		free(abs);
 		a.password_mode = PASSWORD_STORED;
 		if (!account_validate(&a, o.allow_plaintext, &err)) {
-			cli_usage_error(CMD, "%s", err.msg);
+			face_usage_error(CMD, "%s", err.msg);
 			goto out;
 		}
 		fprintf(stderr,
@@ -232,15 +232,15 @@ int cmd_generate(int argc, char **argv)
 		char *prefs = xasprintf("%s/prefs.js", o.thunderbird_profile);
 		struct buf in = {0};
 		if (access(o.thunderbird_profile, R_OK | X_OK) != 0) {
-			cli_error(CMD, _("cannot use the Thunderbird profile %s: %s"),
-			          o.thunderbird_profile, strerror(errno));
+			face_error(CMD, _("cannot use the Thunderbird profile %s: %s"),
+			           o.thunderbird_profile, strerror(errno));
 			free(prefs);
 			rc = EXIT_LOCAL;
 			goto out;
 		}
 		/* A profile Thunderbird never started has no prefs.js yet. */
-		if (!cli_read_file(prefs, GENERATE_INPUT_MAX, &in) && errno != ENOENT) {
-			cli_error(CMD, _("cannot read %s: %s"), prefs, strerror(errno));
+		if (!face_read_file(prefs, GENERATE_INPUT_MAX, &in) && errno != ENOENT) {
+			face_error(CMD, _("cannot read %s: %s"), prefs, strerror(errno));
 			buf_free(&in);
 			free(prefs);
 			rc = EXIT_LOCAL;
@@ -258,12 +258,12 @@ int cmd_generate(int argc, char **argv)
 	    .generated_at = generated_at,
 	};
 	if (!w->write(&a, &wo, &text, &err)) {
-		cli_usage_error(CMD, "%s", err.msg);
+		face_usage_error(CMD, "%s", err.msg);
 		goto out;
 	}
 	if (a.password_mode == PASSWORD_STORED && w->write_secret &&
 	    !w->write_secret(&a, &secret, &err)) {
-		cli_usage_error(CMD, "%s", err.msg);
+		face_usage_error(CMD, "%s", err.msg);
 		goto out;
 	}
 

@@ -58,34 +58,34 @@ const struct ms_observer cli_verbose_observer = {
 
 int cmd_probe(int argc, char **argv)
 {
-	struct cli_opts o;
-	int first = cli_parse("probe", argc, argv, &o);
+	struct face_opts o;
+	int first = face_parse("probe", argc, argv, &o);
 	if (first < 0)
 		return EXIT_USAGE;
 	if (argc - first != 1) {
-		cli_usage_error("probe", "%s", _("expected exactly one HOST[:PORT]"));
+		face_usage_error("probe", "%s", _("expected exactly one HOST[:PORT]"));
 		return EXIT_USAGE;
 	}
 	struct probe_request req = {0};
 	req.proto = PROTO_IMAP;
 	req.security = SEC_TLS;
 	if (o.protocol && !proto_parse(o.protocol, &req.proto)) {
-		cli_usage_error("probe", _("unknown protocol '%s' (use imap, pop3 or smtp)"),
-		                o.protocol);
+		face_usage_error("probe", _("unknown protocol '%s' (use imap, pop3 or smtp)"),
+		                 o.protocol);
 		return EXIT_USAGE;
 	}
 	if (o.security && !security_parse(o.security, &req.security)) {
-		cli_usage_error("probe", _("unknown security '%s' (use tls, starttls or plain)"),
-		                o.security);
+		face_usage_error("probe", _("unknown security '%s' (use tls, starttls or plain)"),
+		                 o.security);
 		return EXIT_USAGE;
 	}
 	char *host;
 	if (!cli_split_host_port(argv[first], &host, &req.port)) {
-		cli_usage_error("probe", _("'%s' is not HOST or HOST:PORT"), argv[first]);
+		face_usage_error("probe", _("'%s' is not HOST or HOST:PORT"), argv[first]);
 		return EXIT_USAGE;
 	}
 	if (o.from && req.proto != PROTO_SMTP) {
-		cli_usage_error("probe", "%s", _("--from applies to --protocol smtp only"));
+		face_usage_error("probe", "%s", _("--from applies to --protocol smtp only"));
 		free(host);
 		return EXIT_USAGE;
 	}
@@ -120,7 +120,7 @@ int cmd_probe(int argc, char **argv)
 	err_clear(&err);
 	req.tls_ctx = tls_ctx_new(o.cafile, &err);
 	if (!req.tls_ctx) {
-		cli_error("probe", "%s", err.msg);
+		face_error("probe", "%s", err.msg);
 		secret_free(password);
 		free(host);
 		return EXIT_LOCAL;

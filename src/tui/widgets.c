@@ -4,7 +4,7 @@
 
 #include "base/alloc.h"
 #include "base/i18n.h"
-#include "cli/cli.h"
+#include "face/face.h"
 #include "tui/tui.h"
 
 #include <form.h>
@@ -82,6 +82,34 @@ int tui_put(int y, int x, int maxw, const char *s)
 	return cols;
 }
 
+/* fit: how many bytes of p, up to its line end, fill at most w columns:
+ * cut before the last space that fits, or inside a word longer than the
+ * line (at a character boundary; at least one character). */
+static size_t fit(const char *p, int w)
+{
+	size_t line = strcspn(p, "\n"), best = 0, i = 0;
+	int cols = 0;
+	mbstate_t st = {0};
+	while (i < line) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, p + i, line - i, &st);
+		int cw = 1;
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			memset(&st, 0, sizeof st);
+			n = 1;
+		} else if ((cw = wcwidth(wc)) < 0) {
+			cw = 1;
+		}
+		if (cols + cw > w)
+			return best ? best : i ? i : n;
+		if (p[i] == ' ')
+			best = i;
+		cols += cw;
+		i += n;
+	}
+	return line;
+}
+
 int tui_wrap(int y, int x, int w, int maxrows, const char *s)
 {
 	int rows = 0;
@@ -91,18 +119,7 @@ int tui_wrap(int y, int x, int w, int maxrows, const char *s)
 			p++;
 		if (!*p)
 			break;
-		/* take as many words as fit (bytes approximate columns: the
-		 * text is mostly ASCII and tui_put cuts safely) */
-		size_t len = strlen(p), cut = len;
-		const char *nl = strchr(p, '\n');
-		if (nl)
-			cut = (size_t)(nl - p);
-		if (cut > (size_t)w) {
-			size_t c = (size_t)w;
-			while (c > 0 && p[c] != ' ')
-				c--;
-			cut = c ? c : (size_t)w;
-		}
+		size_t cut = fit(p, w);
 		char *line = xstrndup(p, cut);
 		tui_put(y + rows, x, w, line);
 		free(line);
@@ -156,7 +173,7 @@ int tui_key(wint_t *ch)
 
 const char *tui_mark(bool ok)
 {
-	if (cli_utf8())
+	if (face_utf8())
 		return ok ? "\xe2\x9c\x93" : "\xe2\x9c\x97";
 	return ok ? "+" : "x";
 }
@@ -167,7 +184,7 @@ const char *tui_spinner(unsigned tick)
 	    "\xe2\xa0\x8b", "\xe2\xa0\x99", "\xe2\xa0\xb9", "\xe2\xa0\xb8", "\xe2\xa0\xbc",
 	    "\xe2\xa0\xb4", "\xe2\xa0\xa6", "\xe2\xa0\xa7", "\xe2\xa0\x87", "\xe2\xa0\x8f"};
 	static const char *const ascii[] = {"|", "/", "-", "\\"};
-	if (cli_utf8())
+	if (face_utf8())
 		return braille[tick % 10];
 	return ascii[tick % 4];
 }

@@ -1,21 +1,18 @@
-/* options.c - the common command-line options and the password sources. */
+/* options.c - the options both faces take, the configuration file that
+ * gives their defaults, and usage errors. */
 #include "config.h"
 
 #include "base/alloc.h"
 #include "base/i18n.h"
-#include "cli/cli.h"
+#include "face/face.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <langinfo.h>
 #include <limits.h>
-#include <openssl/crypto.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
 enum {
@@ -90,28 +87,28 @@ static const struct option long_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
-static void cli_verror(const char *cmd, const char *fmt, va_list ap)
+static void face_verror(const char *cmd, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
-static void cli_verror(const char *cmd, const char *fmt, va_list ap)
+static void face_verror(const char *cmd, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "mailsetup %s: ", cmd);
 	vfprintf(stderr, fmt, ap);
 	fprintf(stderr, "\n");
 }
 
-void cli_error(const char *cmd, const char *fmt, ...)
+void face_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	cli_verror(cmd, fmt, ap);
+	face_verror(cmd, fmt, ap);
 	va_end(ap);
 }
 
-void cli_usage_error(const char *cmd, const char *fmt, ...)
+void face_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	cli_verror(cmd, fmt, ap);
+	face_verror(cmd, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, _("Try 'mailsetup --help' for more information.\n"));
 }
@@ -145,7 +142,7 @@ static char *trim(char *s)
 /* load_config: $MAILSETUP_CONFIG, else $XDG_CONFIG_HOME/mailsetup/config,
  * else ~/.config/mailsetup/config.  A missing file is no error; a line
  * that is not "key = value" or an unknown key is reported and ignored. */
-static void load_config(const char *cmd, struct cli_opts *o)
+static void load_config(const char *cmd, struct face_opts *o)
 {
 	char path[4096];
 	const char *env = getenv("MAILSETUP_CONFIG"), *xdg = getenv("XDG_CONFIG_HOME");
@@ -161,7 +158,7 @@ static void load_config(const char *cmd, struct cli_opts *o)
 	FILE *f = fopen(path, "r");
 	if (!f) {
 		if (errno != ENOENT)
-			cli_error(cmd, _("cannot read %s: %s"), path, strerror(errno));
+			face_error(cmd, _("cannot read %s: %s"), path, strerror(errno));
 		return;
 	}
 	char line[4096];
@@ -184,7 +181,7 @@ static void load_config(const char *cmd, struct cli_opts *o)
 				}
 		}
 		if (!eq || k == sizeof config_keys / sizeof config_keys[0])
-			cli_error(
+			face_error(
 			    cmd,
 			    _("%s:%d: ignored (expected ispdb-url = URL or dns-server = ADDR)"),
 			    path, n);
@@ -194,7 +191,7 @@ static void load_config(const char *cmd, struct cli_opts *o)
 	o->dns_server = config_values[1];
 }
 
-int cli_parse(const char *cmd, int argc, char **argv, struct cli_opts *o)
+int face_parse(const char *cmd, int argc, char **argv, struct face_opts *o)
 {
 	memset(o, 0, sizeof *o);
 	o->password_fd = -1;
@@ -220,8 +217,8 @@ int cli_parse(const char *cmd, int argc, char **argv, struct cli_opts *o)
 			break;
 		case OPT_PASSWORD_FD:
 			if (!parse_int(optarg, 0, INT_MAX, &v)) {
-				cli_usage_error(cmd,
-				                _("--password-fd needs a file descriptor number"));
+				face_usage_error(cmd,
+				                 _("--password-fd needs a file descriptor number"));
 				return -1;
 			}
 			o->password_fd = (int)v;
@@ -235,19 +232,19 @@ int cli_parse(const char *cmd, int argc, char **argv, struct cli_opts *o)
 		case OPT_TRUST_CERT:
 			if (strcmp(cmd, "probe") != 0) {
 				/* A pin is for one host and port: one probe. */
-				cli_usage_error(cmd, _("--trust-cert is an option of probe only"));
+				face_usage_error(cmd, _("--trust-cert is an option of probe only"));
 				return -1;
 			}
 			if (!tls_pin_parse(optarg, o->trust_cert)) {
-				cli_usage_error(cmd,
-				                _("--trust-cert needs a SHA-256 fingerprint: 64 "
-				                  "hexadecimal digits, colons allowed"));
+				face_usage_error(cmd,
+				                 _("--trust-cert needs a SHA-256 fingerprint: 64 "
+				                   "hexadecimal digits, colons allowed"));
 				return -1;
 			}
 			break;
 		case 't':
 			if (!parse_int(optarg, 1, 3600, &v)) {
-				cli_usage_error(
+				face_usage_error(
 				    cmd, _("--timeout needs a number of seconds (1 to 3600)"));
 				return -1;
 			}
@@ -300,7 +297,7 @@ int cli_parse(const char *cmd, int argc, char **argv, struct cli_opts *o)
 			                ? net_override_add_resolve(&o->overrides, optarg, &e)
 			                : net_override_add_connect_to(&o->overrides, optarg, &e);
 			if (!good) {
-				cli_usage_error(cmd, "%s", e.msg);
+				face_usage_error(cmd, "%s", e.msg);
 				net_overrides_free(&o->overrides);
 				return -1;
 			}
@@ -344,174 +341,14 @@ int cli_parse(const char *cmd, int argc, char **argv, struct cli_opts *o)
 			       cmd);
 			exit(EXIT_OK);
 		case ':':
-			cli_usage_error(cmd, _("option '%s' needs an argument"), argv[optind - 1]);
+			face_usage_error(cmd, _("option '%s' needs an argument"), argv[optind - 1]);
 			net_overrides_free(&o->overrides);
 			return -1;
 		default:
-			cli_usage_error(cmd, _("unknown option '%s'"), argv[optind - 1]);
+			face_usage_error(cmd, _("unknown option '%s'"), argv[optind - 1]);
 			net_overrides_free(&o->overrides);
 			return -1;
 		}
 	}
 	return optind;
-}
-
-/* read_secret_line: the first line of fd, without its line end. */
-static char *read_secret_line(int fd, const char *what)
-{
-	char buf[1024];
-	size_t n = 0;
-	for (;;) {
-		ssize_t r = read(fd, buf + n, 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0 || buf[n] == '\n')
-			break;
-		if (++n == sizeof buf - 1) {
-			OPENSSL_cleanse(buf, sizeof buf);
-			fprintf(stderr, _("mailsetup: the password from %s is too long\n"), what);
-			return NULL;
-		}
-	}
-	if (n && buf[n - 1] == '\r')
-		n--;
-	buf[n] = '\0';
-	char *s = xstrdup(buf);
-	OPENSSL_cleanse(buf, sizeof buf);
-	return s;
-}
-
-static char *prompt_password(const char *user, const char *where)
-{
-	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	struct termios old, quiet;
-	if (tcgetattr(fd, &old) != 0) {
-		close(fd);
-		return NULL;
-	}
-	quiet = old;
-	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
-	quiet.c_lflag |= ICANON;
-	dprintf(fd, _("Password for %s at %s: "), user, where);
-	tcsetattr(fd, TCSAFLUSH, &quiet);
-	char *s = read_secret_line(fd, _("the terminal"));
-	tcsetattr(fd, TCSAFLUSH, &old);
-	dprintf(fd, "\n");
-	close(fd);
-	return s;
-}
-
-char *cli_read_password(const struct cli_opts *o, const char *user, const char *where)
-{
-	if (o->password_fd >= 0) {
-		char *s = read_secret_line(o->password_fd, "--password-fd");
-		return s;
-	}
-	if (o->password_file) {
-		int fd = open(o->password_file, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
-			fprintf(stderr, _("mailsetup: cannot read the password file %s: %s\n"),
-			        o->password_file, strerror(errno));
-			return NULL;
-		}
-		char *s = read_secret_line(fd, o->password_file);
-		close(fd);
-		return s;
-	}
-	const char *env = getenv("MAILSETUP_PASSWORD");
-	if (env)
-		return xstrdup(env);
-	char *s = isatty(STDIN_FILENO) ? prompt_password(user, where) : NULL;
-	if (!s)
-		fprintf(stderr,
-		        _("mailsetup: no password for %s: use --password-file, --password-fd, "
-		          "MAILSETUP_PASSWORD, or --no-login\n"),
-		        user);
-	return s;
-}
-
-void cli_now_iso(char *buf, size_t len)
-{
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-bool cli_utf8(void)
-{
-	const char *cs = nl_langinfo(CODESET);
-	return cs && strcmp(cs, "UTF-8") == 0;
-}
-
-const char *cli_mark(bool ok)
-{
-	if (cli_utf8())
-		return ok ? "\xe2\x9c\x93" : "\xe2\x9c\x97"; /* check mark, ballot x */
-	return ok ? "ok" : "FAIL";
-}
-
-enum exit_code cli_exit_for(const struct probe_result *r)
-{
-	if (r->ok)
-		return EXIT_OK;
-	switch (r->cause) {
-	case DIAG_DNS_FAILURE:
-	case DIAG_CONNECTION_REFUSED:
-	case DIAG_CONNECTION_TIMEOUT:
-	case DIAG_CONNECTION_CLOSED:
-		return EXIT_NETWORK;
-	case DIAG_CERT_HOSTNAME_MISMATCH:
-	case DIAG_CERT_EXPIRED:
-	case DIAG_CERT_NOT_YET_VALID:
-	case DIAG_CERT_SELF_SIGNED:
-	case DIAG_CERT_UNTRUSTED:
-	case DIAG_CERT_INCOMPLETE_CHAIN:
-	case DIAG_CERT_CHANGED:
-	case DIAG_TLS_HANDSHAKE_FAILED:
-	case DIAG_TLS_VERSION_OLD:
-		return EXIT_TLS;
-	case DIAG_AUTH_FAILED:
-		return EXIT_AUTH;
-	case DIAG_PLAINTEXT_REFUSED:
-		return r->err.cat == ERR_USAGE ? EXIT_USAGE : EXIT_CHECK_FAILED;
-	default:
-		return r->err.cat == ERR_LOCAL ? EXIT_LOCAL : EXIT_CHECK_FAILED;
-	}
-}
-
-/* read_fd: all of fd into out, at most max bytes (then EFBIG). */
-static bool read_fd(int fd, size_t max, struct buf *out)
-{
-	char chunk[8192];
-	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof chunk);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return false;
-		if (n == 0)
-			return true;
-		if (out->len + (size_t)n > max) {
-			errno = EFBIG;
-			return false;
-		}
-		buf_add(out, chunk, (size_t)n);
-	}
-}
-
-bool cli_read_file(const char *path, size_t max, struct buf *out)
-{
-	if (strcmp(path, "-") == 0)
-		return read_fd(STDIN_FILENO, max, out);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	bool ok = read_fd(fd, max, out);
-	int e = errno;
-	close(fd);
-	errno = e;
-	return ok;
 }

@@ -1,0 +1,31 @@
+/* screen_done.c - step 6: what was written where. */
+#include "config.h"
+
+#include "tui/wizard.h"
+
+void screen_done(const char *report)
+{
+	for (;;) {
+		if (tui_frame(_("mailsetup - done"), 6, _("Enter quit"))) {
+			int y = 3;
+			const char *p = report;
+			while (*p && y < 20) {
+				const char *e = strchr(p, '\n');
+				size_t len = e ? (size_t)(e - p) : strlen(p);
+				char *line = xstrndup(p, len);
+				y += tui_wrap(y, 2, 76, 2, line);
+				free(line);
+				p += len + (e ? 1 : 0);
+			}
+			if (y == 3)
+				tui_put(y++, 2, 76, _("Nothing was written."));
+			tui_put(y + 1, 2, 76, _("Your account is set up. Enjoy your mail."));
+		}
+		refresh();
+		wint_t ch;
+		int rc = tui_key(&ch);
+		if (rc == KEY_CODE_YES && ch == KEY_RESIZE)
+			continue;
+		return;
+	}
+}

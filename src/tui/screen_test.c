@@ -1,0 +1,262 @@
+/* screen_test.c - step 4: both servers tested live at once, each step as
+ * it ends, the first finding with its fix ("f" applies it and tests
+ * again), and the way to the certificate screen. */
+#include "config.h"
+
+#include "tui/wizard.h"
+
+#include <poll.h>
+#include <stdio.h>
+
+static void on_step(void *ctx, const struct probe_result *r, const struct probe_step *s)
+{
+	int d = r->proto == PROTO_SMTP;
+	if (W.nsteps[d] >= MAX_STEPS)
+		return;
+	struct step_line *l = &W.steps[d][W.nsteps[d]++];
+	l->ok = s->ok;
+	l->ms = s->ms;
+	snprintf(l->name, sizeof l->name, "%s", s->name);
+	snprintf(l->detail, sizeof l->detail, "%s", s->detail ? s->detail : "");
+	W.redraw();
+}
+
+static void on_tested(void *arg, struct probe_result *r)
+{
+	int d = (int)(intptr_t)arg;
+	W.res[d] = r;
+	if (W.res[0] && W.res[1])
+		wiz_busy_done();
+}
+
+/* The first failing direction and its first finding with a message. */
+static int failing(struct findings *fnd)
+{
+	for (int d = 0; d < 2; d++) {
+		if (!W.res[d] || W.res[d]->ok)
+			continue;
+		diag_probe(W.res[d], fnd);
+		return d;
+	}
+	return -1;
+}
+
+static bool is_cert_cause(enum diag_code c)
+{
+	return c >= DIAG_CERT_HOSTNAME_MISMATCH && c <= DIAG_CERT_CHANGED;
+}
+
+static int draw_probe_block(int y, int d, int maxsteps)
+{
+	const struct server *s = d ? &W.out : &W.in;
+	char line[256];
+	char *h = escape_display_str(s->host);
+	char *u = escape_display_str(s->user);
+	snprintf(line, sizeof line, _("%s  %s  port %u  %s   user %s"), wiz_proto_label(s->proto),
+	         h, (unsigned)s->port, wiz_sec_label(s->security), u);
+	free(h), free(u);
+	attron(A_BOLD);
+	tui_put(y++, 2, 76, line);
+	attroff(A_BOLD);
+	int first = W.nsteps[d] > maxsteps ? W.nsteps[d] - maxsteps : 0;
+	for (int i = first; i < W.nsteps[d]; i++, y++) {
+		const struct step_line *l = &W.steps[d][i];
+		char ms[32];
+		snprintf(ms, sizeof ms, _("%d ms"), l->ms);
+		tui_put(y, 2, 2, tui_mark(l->ok));
+		tui_put(y, 4, 14, l->name);
+		tui_put(y, 19, 48, l->detail);
+		tui_put(y, 78 - (int)strlen(ms), 12, ms);
+	}
+	if (!W.res[d]) {
+		char busy[64];
+		snprintf(busy, sizeof busy, "%s %s", tui_spinner(W.tick), _("testing..."));
+		tui_put(y++, 2, 40, busy);
+	} else if (W.res[d]->ok) {
+		tui_put(y++, 4, 70,
+		        W.res[d]->tls.pinned ? _("works, with the certificate you trusted")
+		                             : _("works"));
+	}
+	return y;
+}
+
+static void draw_tests(void)
+{
+	struct findings fnd = {0};
+	int d = W.busy ? -1 : failing(&fnd);
+	const char *keys;
+	if (W.busy)
+		keys = _("testing...   Ctrl-C quit");
+	else if (d < 0)
+		keys = _("Enter next   e edit   p password   Esc back");
+	else if (W.res[d]->tls.sha256[0] && !W.res[d]->tls.verified)
+		keys = _("c certificate   r re-test   e edit   p password   Esc back");
+	else if (fnd.n && fnd.v[0].fix.n)
+		keys = _("f apply fix and re-test   e edit   p password   Esc back");
+	else
+		keys = _("r re-test   e edit   p password   Esc back");
+	if (!tui_frame(_("mailsetup - testing the servers"), 4, keys)) {
+		findings_free(&fnd);
+		refresh();
+		return;
+	}
+	int y = draw_probe_block(3, 0, 6);
+	y = draw_probe_block(y + 1, 1, 6);
+	if (d >= 0 && fnd.n) {
+		y++;
+		char head[96];
+		snprintf(head, sizeof head, " %s ", _("finding"));
+		mvhline(y, 0, ACS_HLINE, 80);
+		tui_put(y++, 2, 70, head);
+		char *msg = xasprintf("%s: %s", diag_code_name(fnd.v[0].code), fnd.v[0].message);
+		y += tui_wrap(y, 2, 76, 22 - y - (fnd.v[0].fix_text[0] ? 1 : 0), msg);
+		free(msg);
+		if (fnd.v[0].fix_text[0] && y < 23) {
+			char *fix = xasprintf(_("Fix: %s"), fnd.v[0].fix_text);
+			tui_wrap(y, 2, 76, 23 - y, fix);
+			free(fix);
+		}
+	} else if (d < 0 && !W.busy) {
+		tui_put(y + 1, 2, 76, _("Both servers work. Press Enter to choose what to write."));
+	}
+	findings_free(&fnd);
+	refresh();
+}
+
+void screen_tests_clear(void)
+{
+	for (int d = 0; d < 2; d++) {
+		if (W.res[d])
+			probe_result_free(W.res[d]);
+		W.res[d] = NULL;
+		W.nsteps[d] = 0;
+	}
+}
+
+static struct probe_request reqs[2];
+
+static void run_tests(void)
+{
+	static const struct ms_observer obs = {.step = on_step};
+	screen_tests_clear();
+	W.busy = true;
+	W.redraw = draw_tests;
+	bool login = W.password && *W.password;
+	for (int d = 0; d < 2; d++) {
+		const struct server *s = d ? &W.out : &W.in;
+		struct probe_request *q = &reqs[d];
+		memset(q, 0, sizeof *q);
+		q->host = s->host;
+		q->port = s->port;
+		q->proto = s->proto;
+		q->security = s->security;
+		q->user = login ? s->user : NULL;
+		q->password = login ? W.password : NULL;
+		q->login = login;
+		q->timeout_ms = W.o.timeout_s * 1000;
+		q->allow_plaintext = W.o.allow_plaintext;
+		q->pin_sha256 = wiz_server_pin(s);
+		q->tls_ctx = W.tls_ctx;
+		const struct net_override *ov = net_override_find(&W.o.overrides, s->host, s->port);
+		if (ov) {
+			q->addrs = ov->addr;
+			q->naddrs = ov->naddr;
+		}
+	}
+	/* Both at once; done may run inside probe_start on an immediate
+	 * failure, so the watches are added first. */
+	wiz_watch_terminal(draw_tests);
+	probe_start(W.loop, &reqs[0], &obs, on_tested, (void *)(intptr_t)0);
+	probe_start(W.loop, &reqs[1], &obs, on_tested, (void *)(intptr_t)1);
+	draw_tests();
+	loop_run(W.loop);
+}
+
+/* apply_fix: set the fields a finding names; false if none applied. */
+static bool apply_fix(struct server *s, const struct diag_fix *fix)
+{
+	bool any = false;
+	for (int i = 0; i < fix->n; i++) {
+		const char *f = fix->change[i].field, *v = fix->change[i].value;
+		if (strcmp(f, "security") == 0)
+			any |= security_parse(v, &s->security);
+		else if (strcmp(f, "port") == 0 && atoi(v) > 0 && atoi(v) < 65536)
+			s->port = (uint16_t)atoi(v), any = true;
+		else if (strcmp(f, "host") == 0 && *v)
+			free(s->host), s->host = xstrdup(v), any = true;
+		else if (strcmp(f, "user") == 0 && *v)
+			free(s->user), s->user = xstrdup(v), any = true;
+		else if (strcmp(f, "protocol") == 0) {
+			enum ms_proto p;
+			if (proto_parse(v, &p) && (p == PROTO_SMTP) == (s->proto == PROTO_SMTP))
+				s->proto = p, any = true;
+		}
+	}
+	return any;
+}
+
+/* 0 back, 1 go on */
+int screen_tests(void)
+{
+	run_tests();
+	W.cert_shown[0] = W.cert_shown[1] = false;
+	for (;;) {
+		struct findings fnd = {0};
+		int d = failing(&fnd);
+		if (d >= 0 && is_cert_cause(W.res[d]->cause) && !W.cert_shown[d] &&
+		    W.res[d]->tls.sha256[0]) {
+			W.cert_shown[d] = true;
+			if (screen_certificate(d)) {
+				findings_free(&fnd);
+				run_tests();
+				continue;
+			}
+		}
+		draw_tests();
+		wint_t ch;
+		int rc = tui_key(&ch);
+		if (rc == KEY_CODE_YES && ch == KEY_RESIZE) {
+			findings_free(&fnd);
+			continue;
+		}
+		bool enter = (rc == OK && (ch == '\r' || ch == '\n')) ||
+		             (rc == KEY_CODE_YES && ch == KEY_ENTER);
+		if (rc == OK && ch == 27) {
+			findings_free(&fnd);
+			return 0;
+		}
+		if (enter && d < 0) {
+			findings_free(&fnd);
+			return 1;
+		}
+		if (rc == OK && ch == 'f' && d >= 0 && fnd.n && fnd.v[0].fix.n &&
+		    apply_fix(d ? &W.out : &W.in, &fnd.v[0].fix)) {
+			findings_free(&fnd);
+			run_tests();
+			continue;
+		}
+		if (rc == OK && ch == 'c' && d >= 0 && W.res[d]->tls.sha256[0] &&
+		    screen_certificate(d)) {
+			findings_free(&fnd);
+			run_tests();
+			continue;
+		}
+		if (rc == OK && ch == 'r') {
+			findings_free(&fnd);
+			run_tests();
+			continue;
+		}
+		if (rc == OK && ch == 'e') {
+			screen_edit();
+			findings_free(&fnd);
+			run_tests();
+			continue;
+		}
+		if (rc == OK && ch == 'p' && screen_password()) {
+			findings_free(&fnd);
+			run_tests();
+			continue;
+		}
+		findings_free(&fnd);
+	}
+}
