@@ -38,9 +38,12 @@ static void usage(FILE *f)
 	fprintf(f, _("Set up a mail account: find the servers, test them live over TLS, explain\n"
 	             "what is wrong, and write working settings.\n\n"));
 	fprintf(f, _("Commands:\n"));
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(f, "  mailsetup %-32s %s\n", _(commands[i].synopsis),
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		/* padded by columns: a translated synopsis may not be ASCII */
+		const char *syn = _(commands[i].synopsis);
+		fprintf(f, "  mailsetup %-*s %s\n", 32 + (int)strlen(syn) - face_width(syn), syn,
 		        _(commands[i].summary));
+	}
 	fprintf(
 	    f,
 	    _("\nCommon options:\n"
