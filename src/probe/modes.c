@@ -223,22 +223,42 @@ static void check_start(struct loop *loop, const struct probe_request *req,
 
 /* ---- probe_checked ---------------------------------------------------------- */
 
+struct checked_run {
+	probe_done_fn done;
+	void *arg;
+};
+
 static void checked_done(void *arg, struct probe_result *m, struct probe_result *o)
 {
-	struct probe_result **out = arg;
+	struct checked_run run = *(struct checked_run *)arg;
+	free(arg);
 	/* Keep the other result only when it explains the failure. */
 	if (!m->ok && o)
 		m->alternative = o;
 	else
 		probe_result_free(o);
-	*out = m;
+	run.done(run.arg, m);
+}
+
+void probe_checked_start(struct loop *loop, const struct probe_request *req,
+                         const struct ms_observer *obs, probe_done_fn done, void *arg)
+{
+	struct checked_run *run = xcalloc(1, sizeof *run);
+	run->done = done;
+	run->arg = arg;
+	check_start(loop, req, obs, false, checked_done, run);
+}
+
+static void keep_result(void *arg, struct probe_result *r)
+{
+	*(struct probe_result **)arg = r;
 }
 
 struct probe_result *probe_checked(const struct probe_request *req, const struct ms_observer *obs)
 {
 	struct loop *loop = loop_new();
 	struct probe_result *r = NULL;
-	check_start(loop, req, obs, false, checked_done, &r);
+	probe_checked_start(loop, req, obs, keep_result, &r);
 	loop_run(loop);
 	loop_free(loop);
 	return r;

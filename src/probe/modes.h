@@ -68,8 +68,13 @@ void port_check_free(struct port_check *pc);
  * implicit TLS before STARTTLS, verified before unverified. */
 const struct probe_result *port_check_best(const struct port_check *pc);
 
-/* probe_checked: one probe, start to finish, on a private loop, plus the
- * explaining alternative (see above). */
+/* probe_checked_start: one probe plus the explaining alternative (see
+ * above) on loop; done(arg, result) is called once with the result (its
+ * r->alternative set when another mode explains a failure), which the
+ * callee owns.  req is copied; its strings must outlive the check.
+ * probe_checked: the same, start to finish, on a private loop. */
+void probe_checked_start(struct loop *loop, const struct probe_request *req,
+                         const struct ms_observer *obs, probe_done_fn done, void *arg);
 struct probe_result *probe_checked(const struct probe_request *req, const struct ms_observer *obs);
 
 #endif

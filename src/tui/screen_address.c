@@ -25,9 +25,10 @@ static const char *check_address(void *arg, char **v, int *bad)
 enum tui_result screen_address(void)
 {
 	const struct tui_field f[] = {{_("Your name"), 44}, {_("E-mail address"), 44}};
+	wiz_help(WIZ_HELP_ADDRESS);
 	char *v[2] = {W.name ? xstrdup(W.name) : NULL, W.address ? xstrdup(W.address) : NULL};
 	enum tui_result r = tui_form(
-	    _("mailsetup - new account"), 1, _("Enter next   Tab field   Esc quit"),
+	    _("mailsetup - new account"), 1, _("Enter next   Tab field   F1 help   Esc quit"),
 	    _("mailsetup finds your provider's servers, tests them live over TLS and writes "
 	      "settings for Thunderbird, mutt/neomutt, msmtp or plain text."),
 	    f, 2, v, check_address, NULL);

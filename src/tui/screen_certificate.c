@@ -25,14 +25,16 @@ bool screen_certificate(int d)
 	const struct tls_facts *t = &r->tls;
 	bool offer = trust_offered(r), asking = false;
 	for (;;) {
+		wiz_help(WIZ_HELP_CERTIFICATE);
 		char title[160];
 		char *h = escape_display_str(r->host);
 		snprintf(title, sizeof title, _("mailsetup - certificate of %s:%u"), h,
 		         (unsigned)r->port);
 		const char *keys =
-		    asking  ? _("y trust it   any other key: back")
-		    : offer ? _("r reject (default)   Enter reject   t trust this certificate")
-		            : _("r reject (default)   Enter reject");
+		    asking ? _("y trust it   any other key: back")
+		    : offer
+		        ? _("r reject (default)   Enter reject   t trust this certificate   ? help")
+		        : _("r reject (default)   Enter reject   ? help");
 		if (tui_frame(title, 4, keys)) {
 			struct buf san = {0};
 			buf_adds(&san, "");

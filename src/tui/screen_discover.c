@@ -91,7 +91,7 @@ static void draw_discovery(void)
 	const char *keys =
 	    W.busy ? (W.back_asked ? _("going back when the running lookups end...   Ctrl-C quit")
 	                           : _("Esc back   Ctrl-C quit"))
-	           : _("Enter use these   e edit   Esc back");
+	           : _("Enter use these   e edit   ? help   Esc back");
 	if (!tui_frame(title, 2, keys)) {
 		refresh();
 		return;
@@ -105,7 +105,14 @@ static void draw_discovery(void)
 		if (!face_utf8() && W.src[s] != DSTAT_RUNNING && W.src[s] != DSTAT_ANSWERED &&
 		    W.src[s] != DSTAT_ERROR && W.src[s] != DSTAT_TIMEOUT)
 			mark = ".";
+		int tone = W.src[s] == DSTAT_RUNNING    ? tui_tone(TUI_BUSY)
+		           : W.src[s] == DSTAT_ANSWERED ? tui_tone(TUI_GOOD)
+		           : W.src[s] == DSTAT_ERROR || W.src[s] == DSTAT_TIMEOUT
+		               ? tui_tone(TUI_BAD)
+		               : (int)A_NORMAL;
+		attron(tone);
 		tui_put(3 + s, 2, 2, mark);
+		attroff(tone);
 		tui_put(3 + s, 4, 18, disc_source_label((enum disc_source)s));
 		tui_put(3 + s, 23, 12, status_word(W.src[s]));
 		tui_put(3 + s, 36, 42, W.src_detail[s]);
@@ -201,6 +208,7 @@ int screen_discovery(void)
 		W.disc_for = xstrdup(W.address);
 	}
 	for (;;) {
+		wiz_help(WIZ_HELP_DISCOVERY);
 		draw_discovery();
 		wint_t ch;
 		int rc = tui_key(&ch);

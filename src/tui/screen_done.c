@@ -6,15 +6,17 @@
 void screen_done(const char *report)
 {
 	for (;;) {
-		if (tui_frame(_("mailsetup - done"), 6, _("Enter quit"))) {
+		wiz_help(WIZ_HELP_DONE);
+		if (tui_frame(_("mailsetup - done"), 6, _("Enter quit   ? help"))) {
 			int y = 3;
 			const char *p = report;
 			while (*p && y < 20) {
 				const char *e = strchr(p, '\n');
 				size_t len = e ? (size_t)(e - p) : strlen(p);
 				char *line = xstrndup(p, len);
-				y += tui_wrap(y, 2, 76, 2, line);
-				free(line);
+				char *shown = wiz_tilde_all(line);
+				y += tui_wrap(y, 2, 76, 2, shown);
+				free(shown), free(line);
 				p += len + (e ? 1 : 0);
 			}
 			if (y == 3)

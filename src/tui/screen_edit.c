@@ -66,6 +66,7 @@ void screen_edit(void)
 	    {_("Outgoing security"), 10}, {_("User name"), 44},
 	};
 	char *v[8];
+	wiz_help(WIZ_HELP_EDIT);
 	v[0] = xstrdup(proto_name(W.in.host ? W.in.proto : PROTO_IMAP));
 	v[1] = xstrdup(W.in.host ? W.in.host : "");
 	v[2] = W.in.host ? xasprintf("%u", (unsigned)W.in.port) : xstrdup("993");
@@ -75,7 +76,7 @@ void screen_edit(void)
 	v[6] = xstrdup(security_name(W.out.host ? W.out.security : SEC_TLS));
 	v[7] = xstrdup(W.in.user ? W.in.user : W.address);
 	if (tui_form(_("mailsetup - edit the servers"), 2,
-	             _("Enter use these   Tab field   Esc cancel"),
+	             _("Enter use these   Tab field   F1 help   Esc cancel"),
 	             _("Protocol imap or pop3; security tls (implicit TLS, ports 993/995/465), "
 	               "starttls (143/110/587) or plain."),
 	             f, 8, v, check_servers, NULL) == TUI_NEXT) {

@@ -158,8 +158,9 @@ static bool render(size_t wi, struct buf *text, struct buf *secret, struct ms_er
 
 static void draw_output(size_t cur, const char *message)
 {
-	if (!tui_frame(_("mailsetup - write the settings"), 5,
-	               _("Space choose   p path   s store password   Enter write   Esc back"))) {
+	if (!tui_frame(
+	        _("mailsetup - write the settings"), 5,
+	        _("Space choose   p path   s store password   Enter write   ? help   Esc back"))) {
 		refresh();
 		return;
 	}
@@ -204,7 +205,9 @@ static void draw_output(size_t cur, const char *message)
 			p += len + (e ? 1 : 0);
 		}
 	} else {
-		tui_wrap(y, 2, 76, 3, err.msg);
+		char *shown = wiz_tilde_all(err.msg);
+		tui_wrap(y, 2, 76, 3, shown);
+		free(shown);
 	}
 	buf_free(&text);
 	if (message) {
@@ -322,6 +325,7 @@ int screen_output(void)
 	size_t cur = 0;
 	const char *msg = NULL;
 	for (;;) {
+		wiz_help(WIZ_HELP_OUTPUT);
 		draw_output(cur, msg);
 		msg = NULL;
 		wint_t ch;

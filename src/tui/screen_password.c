@@ -12,6 +12,7 @@ int screen_password(void)
 	char *u = escape_display_str(W.in.user);
 	snprintf(prompt, sizeof prompt, _("The password of %s"), u);
 	free(u);
+	wiz_help(WIZ_HELP_PASSWORD);
 	char *pw = tui_password(
 	    _("mailsetup - password"), 3, prompt,
 	    _("It is used to test the login now and is not saved unless you ask "

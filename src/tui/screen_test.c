@@ -3,6 +3,7 @@
  * again), and the way to the certificate screen. */
 #include "config.h"
 
+#include "probe/modes.h"
 #include "tui/wizard.h"
 
 #include <poll.h>
@@ -46,6 +47,14 @@ static bool is_cert_cause(enum diag_code c)
 	return c >= DIAG_CERT_HOSTNAME_MISMATCH && c <= DIAG_CERT_CHANGED;
 }
 
+/* tested_alternative: the other way to the server that was tried just now
+ * and works (without a login), or NULL. */
+static const struct probe_result *tested_alternative(const struct probe_result *r)
+{
+	const struct probe_result *a = r ? r->alternative : NULL;
+	return a && a->ok && a->proto == r->proto ? a : NULL;
+}
+
 static int draw_probe_block(int y, int d, int maxsteps)
 {
 	const struct server *s = d ? &W.out : &W.in;
@@ -63,19 +72,23 @@ static int draw_probe_block(int y, int d, int maxsteps)
 		const struct step_line *l = &W.steps[d][i];
 		char ms[32];
 		snprintf(ms, sizeof ms, _("%d ms"), l->ms);
-		tui_put(y, 2, 2, tui_mark(l->ok));
+		tui_put_mark(y, 2, l->ok);
 		tui_put(y, 4, 14, l->name);
 		tui_put(y, 19, 48, l->detail);
-		tui_put(y, 78 - (int)strlen(ms), 12, ms);
+		tui_put(y, 78 - face_width(ms), 12, ms);
 	}
 	if (!W.res[d]) {
 		char busy[64];
 		snprintf(busy, sizeof busy, "%s %s", tui_spinner(W.tick), _("testing..."));
+		attron(tui_tone(TUI_BUSY));
 		tui_put(y++, 2, 40, busy);
+		attroff(tui_tone(TUI_BUSY));
 	} else if (W.res[d]->ok) {
+		attron(tui_tone(TUI_GOOD));
 		tui_put(y++, 4, 70,
 		        W.res[d]->tls.pinned ? _("works, with the certificate you trusted")
 		                             : _("works"));
+		attroff(tui_tone(TUI_GOOD));
 	}
 	return y;
 }
@@ -85,16 +98,25 @@ static void draw_tests(void)
 	struct findings fnd = {0};
 	int d = W.busy ? -1 : failing(&fnd);
 	const char *keys;
+	char keybuf[160];
+	const struct probe_result *alt = d >= 0 ? tested_alternative(W.res[d]) : NULL;
 	if (W.busy)
 		keys = _("testing...   Ctrl-C quit");
 	else if (d < 0)
-		keys = _("Enter next   e edit   p password   Esc back");
+		keys = _("Enter next   e edit   p password   ? help   Esc back");
 	else if (W.res[d]->tls.sha256[0] && !W.res[d]->tls.verified)
-		keys = _("c certificate   r re-test   e edit   p password   Esc back");
-	else if (fnd.n && fnd.v[0].fix.n)
-		keys = _("f apply fix and re-test   e edit   p password   Esc back");
+		keys = _("c certificate   r re-test   e edit   p password   ? help   Esc back");
+	else if (alt) {
+		/* TRANSLATORS: the key bar of the test screen when the other TLS
+		 * mode was tested and works; %s is TLS or STARTTLS, %u a port. */
+		snprintf(keybuf, sizeof keybuf,
+		         _("f use %s on port %u (tested)   e edit   ? help   Esc back"),
+		         wiz_sec_label(alt->security), (unsigned)alt->port);
+		keys = keybuf;
+	} else if (fnd.n && fnd.v[0].fix.n)
+		keys = _("f apply fix and re-test   e edit   p password   ? help   Esc back");
 	else
-		keys = _("r re-test   e edit   p password   Esc back");
+		keys = _("r re-test   e edit   p password   ? help   Esc back");
 	if (!tui_frame(_("mailsetup - testing the servers"), 4, keys)) {
 		findings_free(&fnd);
 		refresh();
@@ -107,11 +129,20 @@ static void draw_tests(void)
 		char head[96];
 		snprintf(head, sizeof head, " %s ", _("finding"));
 		mvhline(y, 0, ACS_HLINE, 80);
+		attron(tui_tone(TUI_BAD) | A_BOLD);
 		tui_put(y++, 2, 70, head);
+		attroff(tui_tone(TUI_BAD) | A_BOLD);
 		char *msg = xasprintf("%s: %s", diag_code_name(fnd.v[0].code), fnd.v[0].message);
 		y += tui_wrap(y, 2, 76, 22 - y - (fnd.v[0].fix_text[0] ? 1 : 0), msg);
 		free(msg);
-		if (fnd.v[0].fix_text[0] && y < 23) {
+		if (alt && y < 23) {
+			char *fix =
+			    xasprintf(_("Fix: use %s on port %u; it was tested just now and "
+			                "works. Press f to use it."),
+			              wiz_sec_label(alt->security), (unsigned)alt->port);
+			tui_wrap(y, 2, 76, 23 - y, fix);
+			free(fix);
+		} else if (fnd.v[0].fix_text[0] && y < 23) {
 			char *fix = xasprintf(_("Fix: %s"), fnd.v[0].fix_text);
 			tui_wrap(y, 2, 76, 23 - y, fix);
 			free(fix);
@@ -163,18 +194,28 @@ static void run_tests(void)
 			q->naddrs = ov->naddr;
 		}
 	}
-	/* Both at once; done may run inside probe_start on an immediate
-	 * failure, so the watches are added first. */
+	/* Both at once, each with the other TLS mode tried where it would
+	 * explain a failure (probe_checked_start), so that the finding can
+	 * name what works and f can apply exactly that.  done may run inside
+	 * the start on an immediate failure, so the watches are added first. */
 	wiz_watch_terminal(draw_tests);
-	probe_start(W.loop, &reqs[0], &obs, on_tested, (void *)(intptr_t)0);
-	probe_start(W.loop, &reqs[1], &obs, on_tested, (void *)(intptr_t)1);
+	probe_checked_start(W.loop, &reqs[0], &obs, on_tested, (void *)(intptr_t)0);
+	probe_checked_start(W.loop, &reqs[1], &obs, on_tested, (void *)(intptr_t)1);
 	draw_tests();
 	loop_run(W.loop);
 }
 
-/* apply_fix: set the fields a finding names; false if none applied. */
-static bool apply_fix(struct server *s, const struct diag_fix *fix)
+/* apply_fix: the alternative that was tested and works, exactly; else
+ * the fields the finding names.  False if nothing changed. */
+static bool apply_fix(struct server *s, const struct probe_result *r, const struct diag_fix *fix)
 {
+	const struct probe_result *a = tested_alternative(r);
+	if (a) {
+		bool changed = s->port != a->port || s->security != a->security;
+		s->port = a->port;
+		s->security = a->security;
+		return changed;
+	}
 	bool any = false;
 	for (int i = 0; i < fix->n; i++) {
 		const char *f = fix->change[i].field, *v = fix->change[i].value;
@@ -201,6 +242,7 @@ int screen_tests(void)
 	run_tests();
 	W.cert_shown[0] = W.cert_shown[1] = false;
 	for (;;) {
+		wiz_help(WIZ_HELP_TESTS);
 		struct findings fnd = {0};
 		int d = failing(&fnd);
 		if (d >= 0 && is_cert_cause(W.res[d]->cause) && !W.cert_shown[d] &&
@@ -229,8 +271,9 @@ int screen_tests(void)
 			findings_free(&fnd);
 			return 1;
 		}
-		if (rc == OK && ch == 'f' && d >= 0 && fnd.n && fnd.v[0].fix.n &&
-		    apply_fix(d ? &W.out : &W.in, &fnd.v[0].fix)) {
+		if (rc == OK && ch == 'f' && d >= 0 && fnd.n &&
+		    (fnd.v[0].fix.n || tested_alternative(W.res[d])) &&
+		    apply_fix(d ? &W.out : &W.in, W.res[d], &fnd.v[0].fix)) {
 			findings_free(&fnd);
 			run_tests();
 			continue;

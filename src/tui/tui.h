@@ -39,8 +39,23 @@ int tui_wrap(int y, int x, int w, int maxrows, const char *s);
 /* tui_key: wait for a key (get_wch semantics: OK or KEY_CODE_YES),
  * checking signals every TUI_TICK_MS.  Never returns ERR. */
 int tui_key(wint_t *ch);
-/* tui_mark: check or cross for a step (ASCII without UTF-8). */
+/* tui_mark: check or cross for a step (ASCII without UTF-8);
+ * tui_put_mark draws it in green or red where colours are on. */
 const char *tui_mark(bool ok);
+int tui_put_mark(int y, int x, bool ok);
+/* Colours say nothing the text does not: they are off without colours
+ * in the terminal or with NO_COLOR set (https://no-color.org), and
+ * tui_tone then gives A_NORMAL. */
+enum tui_tone { TUI_GOOD = 1, TUI_BAD, TUI_BUSY };
+int tui_tone(enum tui_tone t);
+
+/* Help.  tui_help_set names the help page of the screen being shown
+ * (translated; text NULL: none); tui_key() then shows it on F1, and on ?
+ * unless typing (? is text in a field).  Afterwards tui_key returns
+ * KEY_RESIZE so that the caller draws its screen again.  tui_help shows
+ * a page until a key (Up/Down scroll); paragraphs end in "\n\n". */
+void tui_help_set(const char *title, const char *text, bool typing);
+void tui_help(const char *title, const char *text);
 /* tui_spinner: one frame of the busy animation. */
 const char *tui_spinner(unsigned tick);
 

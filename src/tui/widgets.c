@@ -15,6 +15,11 @@
 
 static volatile sig_atomic_t interrupted;
 static bool active;
+static bool colors; /* the terminal has colours and NO_COLOR is not set */
+
+/* The help of the screen being shown (tui_help_set). */
+static const char *help_title, *help_text;
+static bool help_typing;
 
 static void on_signal(int sig)
 {
@@ -36,6 +41,31 @@ void tui_start(void)
 	set_escdelay(25);
 	timeout(TUI_TICK_MS);
 	curs_set(0);
+	/* https://no-color.org: NO_COLOR set and not empty means no colour;
+	 * the marks and words say everything the colours do. */
+	const char *no_color = getenv("NO_COLOR");
+	colors = has_colors() && !(no_color && *no_color);
+	if (colors) {
+		start_color();
+		use_default_colors();
+		init_pair(TUI_GOOD, COLOR_GREEN, -1);
+		init_pair(TUI_BAD, COLOR_RED, -1);
+		init_pair(TUI_BUSY, COLOR_YELLOW, -1);
+	}
+}
+
+int tui_tone(enum tui_tone t)
+{
+	return colors ? (int)COLOR_PAIR(t) : A_NORMAL;
+}
+
+int tui_put_mark(int y, int x, bool ok)
+{
+	int a = tui_tone(ok ? TUI_GOOD : TUI_BAD);
+	attron(a);
+	int n = tui_put(y, x, 2, tui_mark(ok));
+	attroff(a);
+	return n;
 }
 
 void tui_end(void)
@@ -65,18 +95,28 @@ int tui_put(int y, int x, int maxw, const char *s)
 			w[n++] = (unsigned char)*q < 0x80 ? (wchar_t)*q : L'?';
 	}
 	w[n] = 0;
-	int cols = 0;
+	int total = 0;
+	for (size_t k = 0; k < n; k++) {
+		int cw = iswprint((wint_t)w[k]) ? wcwidth(w[k]) : 1;
+		total += cw < 0 ? 1 : cw;
+	}
+	/* A text that does not fit ends in an ellipsis, so that a cut path
+	 * or greeting is not taken for the whole of it. */
+	bool cut = total > maxw && maxw > 1;
+	int room = cut ? maxw - 1 : maxw, cols = 0;
 	size_t k = 0;
 	for (; k < n; k++) {
 		int cw = iswprint((wint_t)w[k]) ? wcwidth(w[k]) : 1;
 		if (cw < 0)
 			cw = 1;
-		if (cols + cw > maxw)
+		if (cols + cw > room)
 			break;
 		if (!iswprint((wint_t)w[k]))
 			w[k] = L'?';
 		cols += cw;
 	}
+	if (cut)
+		w[k++] = face_utf8() ? L'\u2026' : L'~', cols++;
 	if (k)
 		mvaddnwstr(y, x, w, (int)k);
 	return cols;
@@ -151,7 +191,7 @@ bool tui_frame(const char *title, int step, const char *keys)
 	if (step > 0) {
 		char s[64];
 		snprintf(s, sizeof s, _("step %d of %d"), step, TUI_STEPS);
-		tui_put(0, cols - 2 - (int)strlen(s), 20, s);
+		tui_put(0, cols - 2 - face_width(s), 20, s);
 	}
 	mvhline(1, 0, ACS_HLINE, cols);
 	attron(A_REVERSE);
@@ -166,8 +206,124 @@ int tui_key(wint_t *ch)
 	for (;;) {
 		tui_check_signal();
 		int rc = get_wch(ch);
-		if (rc != ERR)
-			return rc;
+		if (rc == ERR)
+			continue;
+		bool f1 = rc == KEY_CODE_YES && *ch == KEY_F(1);
+		bool question = rc == OK && *ch == '?' && !help_typing;
+		if (help_text && (f1 || question)) {
+			tui_help(help_title, help_text);
+			/* the caller draws its screen again */
+			*ch = KEY_RESIZE;
+			return KEY_CODE_YES;
+		}
+		return rc;
+	}
+}
+
+void tui_help_set(const char *title, const char *text, bool typing)
+{
+	help_title = title;
+	help_text = text;
+	help_typing = typing;
+}
+
+/* help_rows: how many rows tui_help takes for text at width w (an empty
+ * line between paragraphs counts). */
+static int help_rows(const char *text, int w)
+{
+	int rows = 0;
+	const char *p = text;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		if (*p == '\n') { /* an empty line between paragraphs */
+			rows++, p++;
+			continue;
+		}
+		p += fit(p, w);
+		if (*p == '\n')
+			p++;
+		rows++;
+	}
+	return rows;
+}
+
+/* help_skip: the text from its row `row` on (as help_rows counts). */
+static const char *help_skip(const char *text, int w, int row)
+{
+	const char *p = text;
+	for (int r = 0; r < row && *p; r++) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\n') {
+			p++;
+			continue;
+		}
+		p += fit(p, w);
+		if (*p == '\n')
+			p++;
+	}
+	return p;
+}
+
+void tui_help(const char *title, const char *text)
+{
+	int top = 0;
+	for (;;) {
+		int rows = LINES - 4, total = help_rows(text, 76);
+		if (top > total - rows)
+			top = total - rows;
+		if (top < 0)
+			top = 0;
+		const char *keys =
+		    total > rows ? _("Up/Down scroll   any other key: back") : _("any key: back");
+		if (tui_frame(title, 0, keys)) {
+			const char *p = help_skip(text, 76, top);
+			int y = 3;
+			while (*p && y < 3 + rows) {
+				while (*p == ' ')
+					p++;
+				if (*p == '\n') {
+					y++, p++;
+					continue;
+				}
+				size_t cut = fit(p, 76);
+				char *line = xstrndup(p, cut);
+				tui_put(y++, 2, 76, line);
+				free(line);
+				p += cut;
+				if (*p == '\n')
+					p++;
+			}
+		}
+		refresh();
+		wint_t ch;
+		int rc;
+		do {
+			tui_check_signal();
+			rc = get_wch(&ch);
+		} while (rc == ERR);
+		if (rc == KEY_CODE_YES && ch == KEY_RESIZE)
+			continue;
+		if (rc == KEY_CODE_YES && (ch == KEY_DOWN || ch == KEY_NPAGE)) {
+			top += ch == KEY_DOWN ? 1 : rows;
+			continue;
+		}
+		if (rc == KEY_CODE_YES && (ch == KEY_UP || ch == KEY_PPAGE)) {
+			top -= ch == KEY_UP ? 1 : rows;
+			continue;
+		}
+		if (rc == OK && (ch == 'j' || ch == ' ')) {
+			top += ch == 'j' ? 1 : rows;
+			continue;
+		}
+		if (rc == OK && ch == 'k') {
+			top--;
+			continue;
+		}
+		return;
 	}
 }
 
@@ -243,9 +399,9 @@ enum tui_result tui_form(const char *title, int step, const char *keys, const ch
 					        FORM_FIELD_X - FORM_LABEL_X - 1, spec[i].label);
 				intro_rows = intro ? tui_wrap(y + n + 1, 2, 76, 8, intro) : 0;
 				if (message) {
-					attron(A_BOLD);
+					attron(A_BOLD | tui_tone(TUI_BAD));
 					tui_wrap(y + n + 2 + intro_rows, 2, 76, 3, message);
-					attroff(A_BOLD);
+					attroff(A_BOLD | tui_tone(TUI_BAD));
 				}
 				sub = derwin(stdscr, n, 80 - FORM_FIELD_X - 1, y, FORM_FIELD_X);
 				set_form_win(form, stdscr);
@@ -315,6 +471,12 @@ enum tui_result tui_form(const char *title, int step, const char *keys, const ch
 			form_driver_w(form, OK, (wchar_t)ch);
 		}
 		if (ok_size) {
+			/* What is typed lives in the form's window until a
+			 * validation moves it into the field buffer.  Do it
+			 * now: on KEY_RESIZE curses has already cut the window
+			 * to the new size, and the current field would be lost
+			 * or truncated with it. */
+			form_driver(form, REQ_VALIDATION);
 			pos_form_cursor(form);
 			refresh();
 		}
@@ -368,7 +530,8 @@ char *tui_password(const char *title, int step, const char *prompt, const char *
 	for (;;) {
 		if (redraw) {
 			if (tui_frame(title, step,
-			              _("Enter test   Esc back   (the password is not shown)"))) {
+			              _("Enter test   F1 help   Esc back   (the password is not "
+			                "shown)"))) {
 				tui_put(3, 2, 76, prompt);
 				int rows = intro ? tui_wrap(7, 2, 76, 8, intro) : 0;
 				(void)rows;

@@ -126,6 +126,28 @@ char *wiz_tilde(const char *path)
 	return xstrdup(path);
 }
 
+char *wiz_tilde_all(const char *text)
+{
+	const char *home = getenv("HOME");
+	size_t n = home ? strlen(home) : 0;
+	struct buf b = {0};
+	buf_adds(&b, "");
+	const char *p = text, *hit;
+	while (n > 1 && (hit = strstr(p, home)) != NULL) {
+		/* only a whole path component: "/home/zoe/x", not "/home/zoey" */
+		bool starts = hit == text || hit[-1] == ' ' || hit[-1] == '"' || hit[-1] == '\'' ||
+		              hit[-1] == '(' || hit[-1] == '=';
+		buf_add(&b, p, (size_t)(hit - p));
+		if (starts && hit[n] == '/')
+			buf_adds(&b, "~");
+		else
+			buf_add(&b, hit, n);
+		p = hit + n;
+	}
+	buf_adds(&b, p);
+	return buf_steal(&b);
+}
+
 void wiz_mkdirs(const char *path)
 {
 	char *p = xstrdup(path);

@@ -101,7 +101,25 @@ void wiz_busy_done(void);
  * "~", and making a path's parent directories (0700).  Callers free. */
 char *wiz_config_dir(void);
 char *wiz_tilde(const char *path);
+/* wiz_tilde_all: text (a message) with every path under the home
+ * directory shown with "~". */
+char *wiz_tilde_all(const char *text);
 void wiz_mkdirs(const char *path);
+
+/* The help pages (help.c), one per screen: wiz_help(page) makes it the
+ * page F1 (and ? where nothing is typed) shows. */
+enum wiz_help {
+	WIZ_HELP_ADDRESS,
+	WIZ_HELP_DISCOVERY,
+	WIZ_HELP_EDIT,
+	WIZ_HELP_PASSWORD,
+	WIZ_HELP_TESTS,
+	WIZ_HELP_CERTIFICATE,
+	WIZ_HELP_OUTPUT,
+	WIZ_HELP_DONE,
+	WIZ_HELP_COUNT
+};
+void wiz_help(enum wiz_help page);
 
 /* The screens, in order.  Each returns where to go: TUI_BACK / 0 back,
  * TUI_NEXT / 1 on. */
