@@ -5,7 +5,8 @@ is merged with the current sources (tests/po-complete.test makes it).
 CHECK is complete, keybars, lines or edges; the messages at fault are
 printed and the exit status is 1.  The rules (po/README):
   - every message is translated, none is fuzzy;
-  - a key bar of the wizard (one line, fields three spaces apart, no %)
+  - a key bar of the wizard (one line, fields three spaces apart (two in a
+    translation that needs the room), no %)
     fits its 78 columns and keeps its fields and key letters ("e edit" ->
     "e bearbeiten": the keys are fixed in the code);
   - a message of several lines (--help, comments in written files) keeps
@@ -71,7 +72,7 @@ def width(s):
 
 
 def fields(bar):
-    return [f for f in re.split(r" {3,}", bar.strip()) if f]
+    return [f for f in re.split(r" {2,}", bar.strip()) if f]
 
 
 def key_letters(bar):
