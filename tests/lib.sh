@@ -89,3 +89,24 @@ run_ms() {
 
 # json_get FILTER: apply a jq filter to $out.
 json_get() { printf '%s' "$out" | jq -r "$1"; }
+
+# use_catalogues: run mailsetup with the build tree's message catalogues
+# (po/LL.gmo, laid out in $MS_LOCALEDIR/LL/LC_MESSAGES/mailsetup.mo for
+# MAILSETUP_LOCALEDIR); a catalogue older than its .po fails the test,
+# since it would show old translations (make update-gmo rebuilds it).
+# LANGUAGE then chooses the language: LC_ALL=C.UTF-8 above lets it apply.
+# The caller removes $MS_LOCALEDIR.
+use_catalogues() {
+	MS_LOCALEDIR=$(mktemp -d "${TMPDIR:-/tmp}/ms-locale.XXXXXX")
+	local l gmo
+	for l in $(sed 's/#.*//' "$top_srcdir/po/LINGUAS"); do
+		gmo=$top_builddir/po/$l.gmo
+		[ -f "$gmo" ] || gmo=$top_srcdir/po/$l.gmo
+		[ -f "$gmo" ] || bail "po/$l.gmo is not built (make in po/)"
+		[ "$top_srcdir/po/$l.po" -nt "$gmo" ] &&
+			bail "$gmo is older than po/$l.po: run make update-gmo in po/"
+		mkdir -p "$MS_LOCALEDIR/$l/LC_MESSAGES"
+		cp "$gmo" "$MS_LOCALEDIR/$l/LC_MESSAGES/mailsetup.mo"
+	done
+	export MAILSETUP_LOCALEDIR=$MS_LOCALEDIR
+}

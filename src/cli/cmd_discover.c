@@ -26,6 +26,13 @@ static const char *sec_label(enum ms_security s)
 	return s == SEC_TLS ? _("TLS") : s == SEC_STARTTLS ? _("STARTTLS") : _("plaintext");
 }
 
+/* padw: the printf width that pads s to cols terminal columns (translated
+ * words are not ASCII, and printf counts bytes). */
+static int padw(const char *s, int cols)
+{
+	return cols + (int)strlen(s) - face_width(s);
+}
+
 static const char *proto_label(enum ms_proto p)
 {
 	return p == PROTO_IMAP ? "IMAP" : p == PROTO_POP3 ? "POP3" : "SMTP";
@@ -45,7 +52,9 @@ static void on_progress(void *ctx, const char *source, const char *label, enum m
 	const char *mark = ev == DISCOVER_ANSWERED ? cli_mark(true)
 	                   : ev == DISCOVER_ERROR  ? cli_mark(false)
 	                                           : (face_utf8() ? "\xc2\xb7" : "-");
-	fprintf(stderr, "  %s %-16s %-10s %s\n", mark, label, _(words[ev]), detail);
+	const char *word = _(words[ev]);
+	fprintf(stderr, "  %s %-*s %-*s %s\n", mark, padw(label, 16), label, padw(word, 10), word,
+	        detail);
 }
 
 static void on_step(void *ctx, const struct probe_result *r, const struct probe_step *s)
@@ -291,8 +300,9 @@ static void print_text(const struct run *run, const char *message)
 			char *host = escape_display_str(c->host);
 			const char *state =
 			    c->verified ? _("verified") : _(disc_unverified_id(c->why));
-			printf("  %-4s  %-28s %5u  %-9s  %-10s  %s\n", proto_label(c->proto), host,
-			       (unsigned)c->port, sec_label(c->security), state, src);
+			const char *sec = sec_label(c->security);
+			printf("  %-4s  %-28s %5u  %-*s  %-*s  %s\n", proto_label(c->proto), host,
+			       (unsigned)c->port, padw(sec, 9), sec, padw(state, 10), state, src);
 			if (c->via[0] && c->best != DSRC_GUESS) {
 				char *via = escape_display_str(c->via);
 				printf("        %s %s\n", _("from"), via);

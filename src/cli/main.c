@@ -40,9 +40,12 @@ static void usage(FILE *f)
 	fprintf(f, _("Set up a mail account: find the servers, test them live over TLS, explain\n"
 	             "what is wrong, and write working settings.\n\n"));
 	fprintf(f, _("Commands:\n"));
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(f, "  mailsetup %-32s %s\n", _(commands[i].synopsis),
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		/* padded by columns: a translated synopsis may not be ASCII */
+		const char *syn = _(commands[i].synopsis);
+		fprintf(f, "  mailsetup %-*s %s\n", 32 + (int)strlen(syn) - face_width(syn), syn,
 		        _(commands[i].summary));
+	}
 	fprintf(
 	    f,
 	    _("\nCommon options:\n"
@@ -124,7 +127,10 @@ int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
 #ifdef ENABLE_NLS
-	bindtextdomain(PACKAGE, LOCALEDIR);
+	/* MAILSETUP_LOCALEDIR: the tests' catalogues from the build tree
+	 * instead of the installed ones (doc/mailsetup.1, ENVIRONMENT). */
+	const char *localedir = getenv("MAILSETUP_LOCALEDIR");
+	bindtextdomain(PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
 	textdomain(PACKAGE);
 #endif
 	/* A server closing mid-write must give an error, not kill us. */

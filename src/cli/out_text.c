@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 /* Step ids are stable English words; people read translated labels. */
 static const char *step_label(const char *id)
@@ -31,9 +32,44 @@ static const char *security_label(enum ms_security s)
 	return s == SEC_TLS ? _("TLS") : s == SEC_STARTTLS ? _("STARTTLS") : _("plaintext");
 }
 
-static void print_list(FILE *f, const char *label, char **v, size_t n)
+/* put_cols: s cut to at most cols terminal columns (never inside a
+ * character) and padded with spaces to cols: translated labels and
+ * details are not ASCII, so printf's byte widths would misalign them. */
+static void put_cols(FILE *f, const char *s, int cols)
 {
-	fprintf(f, "  %-16s", label);
+	mbstate_t st = {0};
+	int used = 0;
+	while (*s) {
+		wchar_t w;
+		size_t n = mbrtowc(&w, s, strlen(s), &st);
+		int cw = 1;
+		if (n == (size_t)-1 || n == (size_t)-2) {
+			memset(&st, 0, sizeof st);
+			n = 1;
+		} else {
+			cw = wcwidth(w) < 0 ? 1 : wcwidth(w);
+			n = n ? n : 1;
+		}
+		if (used + cw > cols)
+			break;
+		fwrite(s, 1, n, f);
+		used += cw;
+		s += n;
+	}
+	for (; used < cols; used++)
+		fputc(' ', f);
+}
+
+/* label: "  LABEL" padded to the value column. */
+static void label(FILE *f, const char *s)
+{
+	fputs("  ", f);
+	put_cols(f, s, face_width(s) < 16 ? 16 : face_width(s) + 1);
+}
+
+static void print_list(FILE *f, const char *name, char **v, size_t n)
+{
+	label(f, name);
 	if (n == 0)
 		fprintf(f, "%s", _("(none)"));
 	for (size_t i = 0; i < n; i++) {
@@ -44,10 +80,11 @@ static void print_list(FILE *f, const char *label, char **v, size_t n)
 	fprintf(f, "\n");
 }
 
-static void print_field(FILE *f, const char *label, const char *raw)
+static void print_field(FILE *f, const char *name, const char *raw)
 {
 	char *e = escape_display_str(raw);
-	fprintf(f, "  %-16s%s\n", label, e);
+	label(f, name);
+	fprintf(f, "%s\n", e);
 	free(e);
 }
 
@@ -73,25 +110,32 @@ void out_probe_text(FILE *f, const struct probe_result *r, const struct findings
 		        security_label(r->security));
 		for (size_t i = 0; i < r->nsteps; i++) {
 			const struct probe_step *s = &r->steps[i];
-			fprintf(f, "  %s %-14s %-48.48s %5d ms\n", cli_mark(s->ok),
-			        step_label(s->name), s->detail, s->ms);
+			fprintf(f, "  %s ", cli_mark(s->ok));
+			put_cols(f, step_label(s->name), 15);
+			put_cols(f, s->detail, 48);
+			fprintf(f, " %5d ms\n", s->ms);
 		}
 		if (r->tls.subject || r->tls.version[0]) {
 			fprintf(f, "%s\n", _("TLS"));
-			fprintf(f, "  %-16s%s, %s\n", _("protocol"), r->tls.version, r->tls.cipher);
+			label(f, _("protocol"));
+			fprintf(f, "%s, %s\n", r->tls.version, r->tls.cipher);
+			label(f, _("verified"));
 			if (r->tls.pinned)
-				fprintf(f, "  %-16s%s (%s)\n", _("verified"),
-				        _("no, trusted by its fingerprint"), r->tls.verify_error);
+				fprintf(f, "%s (%s)\n", _("no, trusted by its fingerprint"),
+				        r->tls.verify_error);
 			else
-				fprintf(f, "  %-16s%s\n", _("verified"),
+				fprintf(f, "%s\n",
 				        r->tls.verified ? _("yes") : r->tls.verify_error);
 			if (r->tls.subject) {
 				print_field(f, _("subject"), r->tls.subject);
 				print_list(f, _("names (SAN)"), r->tls.san, r->tls.nsan);
 				print_field(f, _("issuer"), r->tls.issuer);
-				fprintf(f, "  %-16s%s\n", _("valid from"), r->tls.not_before);
-				fprintf(f, "  %-16s%s\n", _("expires"), r->tls.not_after);
-				fprintf(f, "  %-16s%s\n", _("SHA-256"), r->tls.sha256);
+				label(f, _("valid from"));
+				fprintf(f, "%s\n", r->tls.not_before);
+				label(f, _("expires"));
+				fprintf(f, "%s\n", r->tls.not_after);
+				label(f, _("SHA-256"));
+				fprintf(f, "%s\n", r->tls.sha256);
 			}
 		}
 		if (r->greeting)
@@ -106,12 +150,13 @@ void out_probe_text(FILE *f, const struct probe_result *r, const struct findings
 		const char *login = r->login == LOGIN_OK       ? _("accepted")
 		                    : r->login == LOGIN_FAILED ? _("refused")
 		                                               : _("not tested");
-		fprintf(f, "  %-16s%s\n", _("login"), login);
+		label(f, _("login"));
+		fprintf(f, "%s\n", login);
 		if (r->alternative) {
 			/* The other way that was tried, so that nobody has to
 			 * guess which modes the answer covers. */
 			const struct probe_result *a = r->alternative;
-			fprintf(f, "  %-16s", _("also tried"));
+			label(f, _("also tried"));
 			if (a->ok)
 				/* TRANSLATORS: "also tried  TLS, port 993: works (120 ms)" */
 				fprintf(f, _("%s, port %u: works (%d ms)\n"),

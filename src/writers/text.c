@@ -16,7 +16,14 @@
 static void row(struct buf *out, const char *label, const char *value)
 {
 	char *v = escape_display_str(value);
-	buf_addf(out, "  %-16s %s\n", label, v);
+	/* Pad by characters, not bytes: translated labels are not ASCII
+	 * ("Sécurité :") and the values must still line up.  Counting code
+	 * points is exact for the Latin, Greek and Cyrillic scripts labels
+	 * are written in, and needs no locale (the sheet is a file). */
+	int chars = 0;
+	for (const char *p = label; *p; p++)
+		chars += ((unsigned char)*p & 0xc0) != 0x80;
+	buf_addf(out, "  %-*s %s\n", 16 + (int)strlen(label) - chars, label, v);
 	free(v);
 }
 
