@@ -246,6 +246,12 @@ int cmd_generate_install(const struct face_opts *o, const char *formats, struct 
 			printf(_("The account %s is added to: %s, with settings that are NOT "
 			         "VERIFIED:\n"),
 			       a->address, set.data);
+		else if (set.len &&
+		         ((a->in.set && !a->in.verified) || (a->out.set && !a->out.verified)))
+			/* Settings typed on the command line, never tested. */
+			printf(_("The account %s is added to: %s. mailsetup did not test these "
+			         "settings; 'mailsetup check' tests them.\n"),
+			       a->address, set.data);
 		else if (set.len)
 			printf(_("The account %s is set up in: %s.\n"), a->address, set.data);
 		if (set.len && note_in)
