@@ -98,19 +98,6 @@ static void found_targets(const struct client_env *e, bool want[T_COUNT])
 	free(f);
 }
 
-static const char *action_word(enum install_action a)
-{
-	switch (a) {
-	case INSTALL_CREATED:
-		/* TRANSLATORS: a file was created; padded to the width of the others. */
-		return _("created  ");
-	case INSTALL_CHANGED:
-		return _("changed  ");
-	default:
-		return _("unchanged");
-	}
-}
-
 static const char *action_json(enum install_action a)
 {
 	return a == INSTALL_CREATED ? "created" : a == INSTALL_CHANGED ? "changed" : "unchanged";
@@ -227,7 +214,7 @@ int cmd_generate_install(const struct face_opts *o, const char *formats, struct 
 		for (size_t i = 0; i < r.nchanges; i++) {
 			const struct install_change *c = &r.changes[i];
 			char *f = clients_tilde(&e, c->file);
-			printf("  %s %s  (%s)\n", action_word(c->action), f, c->what);
+			printf("  %s %s  (%s)\n", install_action_word(c->action), f, c->what);
 			if (c->backup) {
 				char *b = clients_tilde(&e, c->backup);
 				printf(_("            the old file is kept as %s\n"), b);

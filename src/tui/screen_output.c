@@ -435,19 +435,6 @@ static bool confirm(size_t cur, const char *question)
 	}
 }
 
-static const char *action_word(enum install_action a)
-{
-	switch (a) {
-	case INSTALL_CREATED:
-		/* TRANSLATORS: a file was created; the three words line up. */
-		return _("created  ");
-	case INSTALL_CHANGED:
-		return _("changed  ");
-	default:
-		return _("unchanged");
-	}
-}
-
 /* install: into each chosen client; the files and what is left to do
  * into report, the clients set up into set_up.  A failed client is
  * named with the reason and the others still go ahead. */
@@ -491,7 +478,7 @@ static void install(struct buf *report, struct buf *set_up, struct buf *todo)
 	for (size_t i = 0; i < r.nchanges; i++) {
 		const struct install_change *c = &r.changes[i];
 		char *f = wiz_tilde(c->file);
-		buf_addf(report, "%s %s", action_word(c->action), f);
+		buf_addf(report, "%s %s", install_action_word(c->action), f);
 		if (c->backup) {
 			char *b = wiz_tilde(c->backup);
 			/* TRANSLATORS: the backup of the file just named. */

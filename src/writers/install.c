@@ -448,3 +448,17 @@ out:
 	free(secret_path);
 	return ok;
 }
+
+const char *install_action_word(enum install_action a)
+{
+	switch (a) {
+	case INSTALL_CREATED:
+		/* TRANSLATORS: a file was created; the three words are padded to
+		 * one width so that the file names after them line up. */
+		return _("created  ");
+	case INSTALL_CHANGED:
+		return _("changed  ");
+	default:
+		return _("unchanged");
+	}
+}

@@ -122,6 +122,9 @@ bool safe_write_backup(const char *path, const char *data, size_t len, bool secr
  * same account again replaces what the first install wrote; when nothing
  * would change, nothing is written.  Every file touched is reported. */
 enum install_action { INSTALL_CREATED, INSTALL_CHANGED, INSTALL_UNCHANGED };
+/* install_action_word: "created  ", "changed  ", "unchanged" (translated,
+ * padded to one width so that the file names line up). */
+const char *install_action_word(enum install_action a);
 
 struct install_change {
 	char *file; /* absolute path */
