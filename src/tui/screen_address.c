@@ -32,7 +32,7 @@ enum tui_result screen_address(void)
 	    _("Enter next   Tab field   F3 check my existing setup   F1 help   Esc quit"),
 	    _("mailsetup finds your provider's servers, tests them live over TLS and writes "
 	      "settings for Thunderbird, mutt/neomutt, msmtp or plain text."),
-	    f, 2, v, check_address, NULL);
+	    f, 2, v, check_address, NULL, true);
 	if (r == TUI_NEXT) {
 		free(W.name), free(W.address);
 		W.name = v[0];

@@ -79,7 +79,7 @@ void screen_edit(void)
 	             _("Enter use these   Tab field   F1 help   Esc cancel"),
 	             _("Protocol imap or pop3; security tls (implicit TLS, ports 993/995/465), "
 	               "starttls (143/110/587) or plain."),
-	             f, 8, v, check_servers, NULL) == TUI_NEXT) {
+	             f, 8, v, check_servers, NULL, false) == TUI_NEXT) {
 		enum ms_proto p = PROTO_IMAP;
 		proto_parse(v[0], &p);
 		fill_server(&W.in, p, v[1], v[2], v[3], v[7]);

@@ -409,7 +409,7 @@ static void edit_path(size_t cur)
 	const struct tui_field f[] = {{_("Write to"), 56}};
 	char *v[1] = {xstrdup(W.path[cur])};
 	if (tui_form(_("mailsetup - where to write"), 5, _("Enter keep   Esc cancel"), NULL, f, 1,
-	             v, NULL, NULL) == TUI_NEXT &&
+	             v, NULL, NULL, false) == TUI_NEXT &&
 	    v[0][0]) {
 		free(W.path[cur]);
 		W.path[cur] = v[0][0] == '/'

@@ -70,10 +70,11 @@ typedef const char *(*tui_validate_fn)(void *arg, char **values, int *bad);
 enum tui_result { TUI_NEXT, TUI_BACK, TUI_OTHER /* F3: the screen's other way on */ };
 /* tui_form: show the fields below the intro lines, values[] in and out
  * (malloc'ed, replaced on TUI_NEXT).  Enter submits after validate;
- * F3 returns TUI_OTHER (values unchanged). */
+ * with other, F3 returns TUI_OTHER (values unchanged; the key bar says
+ * what it does), else F3 does nothing. */
 enum tui_result tui_form(const char *title, int step, const char *keys, const char *intro,
                          const struct tui_field *f, int n, char **values, tui_validate_fn validate,
-                         void *arg);
+                         void *arg, bool other);
 /* tui_password: an echo-off field showing one '*' per character;
  * returns the secret (secret_free it) or NULL for Esc. */
 char *tui_password(const char *title, int step, const char *prompt, const char *intro);

@@ -364,7 +364,7 @@ static char *trimmed(const char *s)
 
 enum tui_result tui_form(const char *title, int step, const char *keys, const char *intro,
                          const struct tui_field *spec, int n, char **values,
-                         tui_validate_fn validate, void *arg)
+                         tui_validate_fn validate, void *arg, bool other)
 {
 	FIELD *fields[FORM_MAX_FIELDS + 1];
 	if (n > FORM_MAX_FIELDS)
@@ -419,6 +419,8 @@ enum tui_result tui_form(const char *title, int step, const char *keys, const ch
 		wint_t ch;
 		int rc = tui_key(&ch);
 		if (rc == KEY_CODE_YES && ch == KEY_F(3)) {
+			if (!other)
+				continue;
 			res = TUI_OTHER; /* the screen's other way on (its key bar says) */
 			break;
 		}
