@@ -10,6 +10,7 @@
 #include <openssl/ssl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* One TLS context per trust setting: the system store (or --cafile),
  * plus a client's own file (mutt, mbsync), or that file only (msmtp). */
@@ -166,7 +167,8 @@ void check_start_row(struct check_row *row, struct loop *loop)
 	q->tls_ctx = c->ctx;
 	if (s->pin && tls_pin_parse(s->pin, row->pin))
 		q->pin_sha256 = row->pin;
-	if (run->o.login && s->user && run->o.password) {
+	if (run->o.login && s->user && run->o.password && run->o.login_user &&
+	    strcasecmp(s->user, run->o.login_user) == 0) {
 		q->user = s->user;
 		q->password = run->o.password;
 		q->login = true;

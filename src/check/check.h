@@ -43,7 +43,10 @@ typedef void (*check_row_fn)(void *arg, struct check_row *row);
 struct check_opts {
 	const char *cafile; /* trust these CAs instead of the system's */
 	int timeout_ms;     /* per step; 0: the probe default */
-	bool login;         /* log in where the file names a user */
+	bool login;         /* log in where the file names login_user */
+	/* The one user the password is for: it goes only to the servers a
+	 * file names with this user, never to another account's server. */
+	const char *login_user;
 	const char *password;
 	bool allow_plaintext;
 	const struct ms_observer *obs;

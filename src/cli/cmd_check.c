@@ -330,6 +330,15 @@ int cmd_check(int argc, char **argv)
 	int first = face_parse(CMD, argc, argv, &o);
 	if (first < 0)
 		return EXIT_USAGE;
+	if (o.login && !o.user) {
+		/* One password for every account would hand it to the servers
+		 * of other accounts, other providers even. */
+		face_usage_error(CMD, "%s",
+		                 _("--login needs --user NAME: the password is sent only to the "
+		                   "servers configured for that user"));
+		net_overrides_free(&o.overrides);
+		return EXIT_USAGE;
+	}
 	struct client_env env = {0};
 	bool have_env = client_env_from_process(&env);
 	/* On a terminal, the live screen; scripts (and --json, --fix) get the
@@ -362,7 +371,7 @@ int cmd_check(int argc, char **argv)
 	}
 	char *password = NULL;
 	if (o.login) {
-		password = cli_read_password(&o, _("the accounts' users"), _("every account"));
+		password = cli_read_password(&o, o.user, _("the servers configured for this user"));
 		if (!password) {
 			check_setup_free(&t);
 			return EXIT_USAGE;
@@ -372,6 +381,7 @@ int cmd_check(int argc, char **argv)
 	    .cafile = o.cafile,
 	    .timeout_ms = o.timeout_s * 1000,
 	    .login = o.login,
+	    .login_user = o.user,
 	    .password = password,
 	    .allow_plaintext = o.allow_plaintext,
 	    .obs = o.verbose ? &cli_verbose_observer : NULL,
