@@ -115,7 +115,9 @@ static void draw_discovery(void)
 		attroff(tone);
 		tui_put(3 + s, 4, 18, disc_source_label((enum disc_source)s));
 		tui_put(3 + s, 23, 12, status_word(W.src[s]));
-		tui_put(3 + s, 36, 42, W.src_detail[s]);
+		char *detail = wiz_tilde_all(W.src_detail[s]);
+		tui_put(3 + s, 36, 42, detail);
+		free(detail);
 	}
 	int y = 4 + DSRC_COUNT;
 	if (W.busy) {
