@@ -1,3 +1,3 @@
-/* fuzz_aerc.c - libFuzzer harness for the aerc reader (see fuzz_reader.h). */
+/* fuzz_aerc.c - libFuzzer harness for the aerc reader (see reader_harness.h). */
 #define FUZZ_CLIENT RD_AERC
-#include "fuzz_reader.h"
+#include "reader_harness.h"

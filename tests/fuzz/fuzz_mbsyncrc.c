@@ -1,3 +1,3 @@
-/* fuzz_mbsyncrc.c - libFuzzer harness for the mbsyncrc reader (see fuzz_reader.h). */
+/* fuzz_mbsyncrc.c - libFuzzer harness for the mbsyncrc reader (see reader_harness.h). */
 #define FUZZ_CLIENT RD_MBSYNC
-#include "fuzz_reader.h"
+#include "reader_harness.h"

@@ -1,3 +1,3 @@
-/* fuzz_msmtprc.c - libFuzzer harness for the msmtprc reader (see fuzz_reader.h). */
+/* fuzz_msmtprc.c - libFuzzer harness for the msmtprc reader (see reader_harness.h). */
 #define FUZZ_CLIENT RD_MSMTP
-#include "fuzz_reader.h"
+#include "reader_harness.h"

@@ -1,3 +1,3 @@
-/* fuzz_muttrc.c - libFuzzer harness for the muttrc reader (see fuzz_reader.h). */
+/* fuzz_muttrc.c - libFuzzer harness for the muttrc reader (see reader_harness.h). */
 #define FUZZ_CLIENT RD_MUTT
-#include "fuzz_reader.h"
+#include "reader_harness.h"

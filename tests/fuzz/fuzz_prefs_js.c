@@ -1,3 +1,3 @@
-/* fuzz_prefs_js.c - libFuzzer harness for the prefs_js reader (see fuzz_reader.h). */
+/* fuzz_prefs_js.c - libFuzzer harness for the prefs_js reader (see reader_harness.h). */
 #define FUZZ_CLIENT RD_THUNDERBIRD
-#include "fuzz_reader.h"
+#include "reader_harness.h"
