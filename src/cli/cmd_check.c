@@ -93,7 +93,7 @@ static void print_row(const struct check_row *row)
 	}
 	for (size_t i = 0; i < row->fnd.n; i++) {
 		const struct finding *f = &row->fnd.v[i];
-		printf("      %s %s: %s\n", diag_severity_name(f->severity),
+		printf("      %s %s: %s\n", diag_severity_label(f->severity),
 		       diag_code_name(f->code), f->message);
 		if (f->fix_text[0])
 			printf(_("        Fix: %s\n"), f->fix_text);

@@ -92,11 +92,8 @@ void out_findings_text(FILE *f, const struct findings *fnd)
 {
 	for (size_t i = 0; i < fnd->n; i++) {
 		const struct finding *x = &fnd->v[i];
-		/* TRANSLATORS: severities of a finding, printed before its code. */
-		const char *sev = x->severity == SEV_ERROR     ? _("error")
-		                  : x->severity == SEV_WARNING ? _("warning")
-		                                               : _("note");
-		fprintf(f, "%s %s: %s\n", sev, diag_code_name(x->code), x->message);
+		fprintf(f, "%s %s: %s\n", diag_severity_label(x->severity), diag_code_name(x->code),
+		        x->message);
 		if (x->fix_text[0])
 			fprintf(f, "  %s %s\n", _("Fix:"), x->fix_text);
 	}

@@ -81,6 +81,9 @@ struct probe_result;
 /* diag_code_name: the stable code string ("starttls-injection"). */
 const char *diag_code_name(enum diag_code code);
 const char *diag_severity_name(enum diag_severity sev);
+/* diag_severity_label: the same, translated, for a person ("error",
+ * "warning", "note"). */
+const char *diag_severity_label(enum diag_severity sev);
 /* diag_probe: evaluate every rule against one probe result, appending
  * findings to out (errors first, in table order). */
 void diag_probe(const struct probe_result *r, struct findings *out);

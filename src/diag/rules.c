@@ -785,6 +785,12 @@ const char *diag_severity_name(enum diag_severity sev)
 	return sev == SEV_ERROR ? "error" : sev == SEV_WARNING ? "warning" : "info";
 }
 
+const char *diag_severity_label(enum diag_severity sev)
+{
+	/* TRANSLATORS: severities of a finding, printed before its code. */
+	return sev == SEV_ERROR ? _("error") : sev == SEV_WARNING ? _("warning") : _("note");
+}
+
 static void add_finding(struct findings *out, const struct rule *rule, const struct probe_result *r)
 {
 	struct buf msg = {0}, fx = {0};

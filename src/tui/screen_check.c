@@ -204,7 +204,7 @@ static void detail_lines(const struct check_row *row, struct lines *l)
 	for (size_t i = 0; i < row->fnd.n; i++) {
 		const struct finding *fd = &row->fnd.v[i];
 		add(l, "%s", "");
-		add(l, "%s %s: %s", diag_severity_name(fd->severity), diag_code_name(fd->code),
+		add(l, "%s %s: %s", diag_severity_label(fd->severity), diag_code_name(fd->code),
 		    fd->message);
 		if (fd->fix_text[0])
 			add(l, _("Fix: %s"), fd->fix_text);
@@ -601,7 +601,7 @@ static void probe_lines(struct lines *l, const char *label, const struct probe_r
 	struct findings fnd = {0};
 	diag_probe(r, &fnd);
 	for (size_t i = 0; i < fnd.n; i++) {
-		add(l, "  %s %s: %s", diag_severity_name(fnd.v[i].severity),
+		add(l, "  %s %s: %s", diag_severity_label(fnd.v[i].severity),
 		    diag_code_name(fnd.v[i].code), fnd.v[i].message);
 		if (fnd.v[i].fix_text[0])
 			add(l, _("  Fix: %s"), fnd.v[i].fix_text);
