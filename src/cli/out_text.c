@@ -10,23 +10,6 @@
 #include <wchar.h>
 
 /* Step ids are stable English words; people read translated labels. */
-static const char *step_label(const char *id)
-{
-	static const struct {
-		const char *id, *label;
-	} t[] = {
-	    {"connect", N_("connect")},   {"tls", N_("TLS handshake")},
-	    {"greeting", N_("greeting")}, {"capability", N_("capabilities")},
-	    {"ehlo", N_("EHLO")},         {"starttls", N_("STARTTLS")},
-	    {"login", N_("login")},       {"mail-from", N_("MAIL FROM")},
-	    {"rcpt-to", N_("RCPT TO")},
-	};
-	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
-		if (strcmp(t[i].id, id) == 0)
-			return _(t[i].label);
-	return id;
-}
-
 static const char *security_label(enum ms_security s)
 {
 	return s == SEC_TLS ? _("TLS") : s == SEC_STARTTLS ? _("STARTTLS") : _("plaintext");
@@ -108,7 +91,7 @@ void out_probe_text(FILE *f, const struct probe_result *r, const struct findings
 		for (size_t i = 0; i < r->nsteps; i++) {
 			const struct probe_step *s = &r->steps[i];
 			fprintf(f, "  %s ", cli_mark(s->ok));
-			put_cols(f, step_label(s->name), 15);
+			put_cols(f, face_step_label(s->name), 15);
 			put_cols(f, s->detail, 48);
 			fprintf(f, " %5d ms\n", s->ms);
 		}

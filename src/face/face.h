@@ -88,6 +88,9 @@ bool face_utf8(void);
 /* face_width: the terminal columns s takes in this locale (wide
  * characters 2, combining 0; bytes that do not decode 1 each). */
 int face_width(const char *s);
+/* face_step_label: a probe step's name for a person ("tls" -> "TLS
+ * handshake"), translated; an unknown id as it is. */
+const char *face_step_label(const char *id);
 
 /* cmd_wizard: the ncurses face (tui/wizard.c); main() starts it when no
  * command is given. */

@@ -2,6 +2,7 @@
  * stamp, the terminal's character set and the width of a string. */
 #include "config.h"
 
+#include "base/i18n.h"
 #include "face/face.h"
 
 #include <errno.h>
@@ -78,4 +79,21 @@ int face_width(const char *s)
 		s += n ? n : 1;
 	}
 	return cols;
+}
+
+const char *face_step_label(const char *id)
+{
+	static const struct {
+		const char *id, *label;
+	} t[] = {
+	    {"connect", N_("connect")},     {"tls", N_("TLS handshake")},
+	    {"greeting", N_("greeting")},   {"capability", N_("capabilities")},
+	    {"ehlo", N_("EHLO")},           {"starttls", N_("STARTTLS")},
+	    {"login", N_("login")},         {"folders", N_("folders")},
+	    {"mail-from", N_("MAIL FROM")}, {"rcpt-to", N_("RCPT TO")},
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (strcmp(t[i].id, id) == 0)
+			return _(t[i].label);
+	return id;
 }

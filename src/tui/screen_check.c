@@ -21,6 +21,13 @@
 
 enum { LIST, DETAIL };
 
+/* step_pad: spaces after a step's label so that the details line up. */
+static int step_pad(const char *id)
+{
+	int w = face_width(face_step_label(id));
+	return w < 14 ? 14 - w : 0;
+}
+
 static struct {
 	struct check_setup setup;
 	struct check_run *run;
@@ -193,7 +200,8 @@ static void detail_lines(const struct check_row *row, struct lines *l)
 	add(l, "%s", "");
 	add(l, "%s", _("Steps:"));
 	for (size_t i = 0; i < r->nsteps; i++)
-		add(l, "  %s %-11s %s (%d ms)", tui_mark(r->steps[i].ok), r->steps[i].name,
+		add(l, "  %s %s%*s %s (%d ms)", tui_mark(r->steps[i].ok),
+		    face_step_label(r->steps[i].name), step_pad(r->steps[i].name), "",
 		    r->steps[i].detail, r->steps[i].ms);
 	if (r->alternative) {
 		const struct probe_result *a = r->alternative;
@@ -596,7 +604,8 @@ static void probe_lines(struct lines *l, const char *label, const struct probe_r
 	}
 	add(l, "%s: %s", label, r->ok ? _("works") : diag_code_name(r->cause));
 	for (size_t i = 0; i < r->nsteps; i++)
-		add(l, "  %s %-11s %s (%d ms)", tui_mark(r->steps[i].ok), r->steps[i].name,
+		add(l, "  %s %s%*s %s (%d ms)", tui_mark(r->steps[i].ok),
+		    face_step_label(r->steps[i].name), step_pad(r->steps[i].name), "",
 		    r->steps[i].detail, r->steps[i].ms);
 	struct findings fnd = {0};
 	diag_probe(r, &fnd);

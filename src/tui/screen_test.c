@@ -133,8 +133,8 @@ static int draw_probe_block(int y, int d, int maxsteps)
 		char ms[32];
 		snprintf(ms, sizeof ms, _("%d ms"), l->ms);
 		tui_put_mark(y, 2, l->ok);
-		tui_put(y, 4, 14, l->name);
-		tui_put(y, 19, 48, l->detail);
+		tui_put(y, 4, 15, face_step_label(l->name));
+		tui_put(y, 20, 47, l->detail);
 		tui_put(y, 78 - face_width(ms), 12, ms);
 	}
 	if (!W.res[d]) {
