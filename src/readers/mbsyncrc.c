@@ -94,17 +94,10 @@ void rd_read_mbsyncrc(struct rd_config *c, int file)
 	size_t off = 0;
 	struct rd_line l = {0};
 	while (rd_next_line(f->text, f->len, &off, &l)) {
-		const char *s = l.s, *end = l.s + l.len;
-		while (s < end && (*s == ' ' || *s == '\t'))
-			s++;
-		if (s == end || *s == '#')
+		const char *kw, *s, *end;
+		size_t kl;
+		if (!rd_keyword(&l, &kw, &kl, &s, &end))
 			continue;
-		const char *kw = s;
-		while (s < end && *s != ' ' && *s != '\t')
-			s++;
-		size_t kl = (size_t)(s - kw);
-		while (s < end && (*s == ' ' || *s == '\t'))
-			s++;
 		bool section = false;
 		for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
 			if (strlen(sections[i]) == kl && strncasecmp(sections[i], kw, kl) == 0) {

@@ -84,17 +84,10 @@ void rd_read_msmtprc(struct rd_config *c, int file)
 	struct rd_line l = {0};
 	const struct rd_file *f = &c->files[file];
 	while (rd_next_line(f->text, f->len, &off, &l)) {
-		const char *s = l.s, *end = l.s + l.len;
-		while (s < end && (*s == ' ' || *s == '\t'))
-			s++;
-		if (s == end || *s == '#')
+		const char *kw, *s, *end;
+		size_t kwlen;
+		if (!rd_keyword(&l, &kw, &kwlen, &s, &end))
 			continue;
-		const char *kw = s;
-		while (s < end && *s != ' ' && *s != '\t')
-			s++;
-		size_t kwlen = (size_t)(s - kw);
-		while (s < end && (*s == ' ' || *s == '\t'))
-			s++;
 		struct rd_pos at = {file, l.no};
 		if (kwlen == 8 && strncmp(kw, "defaults", 8) == 0) {
 			cur = &acc[0];

@@ -465,3 +465,22 @@ char *rd_apply(const char *text, size_t len, int file, const struct rd_edits *e,
 	*outlen = b.len;
 	return buf_steal(&b);
 }
+
+bool rd_keyword(const struct rd_line *l, const char **kw, size_t *kwlen, const char **rest,
+                const char **end)
+{
+	const char *s = l->s, *e = l->s + l->len;
+	while (s < e && (*s == ' ' || *s == '\t'))
+		s++;
+	if (s == e || *s == '#')
+		return false;
+	*kw = s;
+	while (s < e && *s != ' ' && *s != '\t')
+		s++;
+	*kwlen = (size_t)(s - *kw);
+	while (s < e && (*s == ' ' || *s == '\t'))
+		s++;
+	*rest = s;
+	*end = e;
+	return true;
+}

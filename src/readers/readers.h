@@ -208,5 +208,10 @@ struct rd_line {
 	int no;
 };
 bool rd_next_line(const char *text, size_t len, size_t *off, struct rd_line *l);
+/* rd_keyword: split a "keyword value" line (msmtprc, mbsyncrc): false for
+ * a blank line or a '#' comment; else *kw (*kwlen bytes) the first word, *rest
+ * the value after the blanks that follow it, up to *end (the line's end). */
+bool rd_keyword(const struct rd_line *l, const char **kw, size_t *kwlen, const char **rest,
+                const char **end);
 
 #endif
